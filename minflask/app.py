@@ -1,0 +1,1032 @@
+"""The application: a WSGI callable, and the life of one request.
+
+Read :meth:`Flask.wsgi_app` first. Each arrow of a request is one short
+method below it, in order::
+
+    wsgi_app -> request_context().push() -> full_dispatch_request
+        preprocess_request      url_value_preprocessors, before_request
+        dispatch_request        the view (or the routing error)
+        handle_user_exception   an error handler, when something raised
+        finalize_request        make_response, process_response (after_request,
+                                session save), request_finished
+    handle_exception            the 500 path for anything unhandled
+    ctx.pop()                   teardown_request, teardown_appcontext
+
+Hooks are scoped: ``None`` for the app, then the request's blueprints.
+:meth:`Flask._scopes` is the one place that order is decided.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import inspect
+import logging
+import os
+import sys
+import threading
+import typing as t
+from collections.abc import Iterator
+from datetime import timedelta
+from functools import cached_property
+from itertools import chain
+from types import TracebackType
+from urllib.parse import quote as _url_quote
+
+from werkzeug.datastructures import Headers, ImmutableDict
+from werkzeug.exceptions import (
+    Aborter,
+    BadRequest,
+    BadRequestKeyError,
+    HTTPException,
+    InternalServerError,
+)
+from werkzeug.routing import BuildError, Map, MapAdapter, Rule
+from werkzeug.routing.exceptions import RoutingException
+from werkzeug.utils import redirect as _werkzeug_redirect
+from werkzeug.wrappers import Response as BaseResponse
+from werkzeug.wsgi import get_host
+
+from . import signals
+from .config import Config, ConfigAttribute
+from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
+from .globals import _app_ctx_stack, _request_ctx_stack, g, request
+from .helpers import get_debug_flag
+from .json.provider import DefaultJSONProvider, JSONProvider
+from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
+from .wrappers import Request, Response, _blueprint_chain
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+    from .blueprints import Blueprint
+    from .sessions import SessionInterface
+    from .testing import FlaskClient
+
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+_CO_COROUTINE = inspect.CO_COROUTINE
+
+_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+
+#: Distinct bind parameters kept per app; past this the cache starts over,
+#: so a flood of made-up Host headers cannot grow memory.
+_ADAPTER_CACHE_SIZE = 256
+
+
+def _make_timedelta(value: t.Any) -> timedelta:
+    """Config may hold the session lifetime as seconds or a timedelta."""
+    if value is None or isinstance(value, timedelta):
+        return value  # type: ignore[return-value]
+    return timedelta(seconds=value)
+
+
+class _DefaultSessionInterface:
+    """Class-level default for ``Flask.session_interface``: the signed-cookie
+    interface, imported on first use. Assigning on an app or a subclass
+    replaces it as usual."""
+
+    _instance: SessionInterface | None = None
+
+    def __get__(self, obj: object, owner: type | None = None) -> SessionInterface:
+        if self._instance is None:
+            from .sessions import SecureCookieSessionInterface
+
+            self._instance = SecureCookieSessionInterface()
+        return self._instance
+
+
+class Flask(Scaffold):
+    """The WSGI application: the central registry of views, hooks, config
+    and blueprints, and the code that runs each request through them.
+
+    ``import_name`` is usually ``__name__``; it locates ``root_path``, the
+    base of the ``static`` and ``templates`` folders.
+    """
+
+    request_class: type[Request] = Request
+    response_class: type[Response] = Response
+    aborter_class = Aborter
+    app_ctx_globals_class = _AppCtxGlobals
+    config_class = Config
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
+    url_rule_class = Rule
+    url_map_class = Map
+    test_client_class: type[FlaskClient] | None = None
+    test_cli_runner_class: type[t.Any] | None = None
+    jinja_options: dict[str, t.Any] = {}
+    session_interface: SessionInterface = _DefaultSessionInterface()  # type: ignore[assignment,unused-ignore]
+
+    testing = ConfigAttribute[bool]("TESTING")
+    secret_key = ConfigAttribute["str | bytes | None"]("SECRET_KEY")
+    permanent_session_lifetime = ConfigAttribute[timedelta](
+        "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta
+    )
+
+    default_config = ImmutableDict(
+        {
+            "DEBUG": None,
+            "TESTING": False,
+            "PROPAGATE_EXCEPTIONS": None,
+            "SECRET_KEY": None,
+            "SECRET_KEY_FALLBACKS": None,
+            "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+            "USE_X_SENDFILE": False,
+            "TRUSTED_HOSTS": None,
+            "SERVER_NAME": None,
+            "APPLICATION_ROOT": "/",
+            "SESSION_COOKIE_NAME": "session",
+            "SESSION_COOKIE_DOMAIN": None,
+            "SESSION_COOKIE_PATH": None,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SECURE": False,
+            "SESSION_COOKIE_PARTITIONED": False,
+            "SESSION_COOKIE_SAMESITE": None,
+            "SESSION_REFRESH_EACH_REQUEST": True,
+            "MAX_CONTENT_LENGTH": None,
+            "MAX_FORM_MEMORY_SIZE": 500_000,
+            "MAX_FORM_PARTS": 1_000,
+            "SEND_FILE_MAX_AGE_DEFAULT": None,
+            "TRAP_BAD_REQUEST_ERRORS": None,
+            "TRAP_HTTP_EXCEPTIONS": False,
+            "EXPLAIN_TEMPLATE_LOADING": False,
+            "PREFERRED_URL_SCHEME": "http",
+            "TEMPLATES_AUTO_RELOAD": None,
+            "MAX_COOKIE_SIZE": 4093,
+            "PROVIDE_AUTOMATIC_OPTIONS": True,
+        }
+    )
+
+    def __init__(
+        self,
+        import_name: str,
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
+        root_path: str | None = None,
+    ) -> None:
+        super().__init__(
+            import_name=import_name,
+            static_folder=static_folder,
+            static_url_path=static_url_path,
+            template_folder=template_folder,
+            root_path=root_path,
+        )
+        if instance_path is None:
+            instance_path = self.auto_find_instance_path()
+        elif not os.path.isabs(instance_path):
+            raise ValueError(
+                "If an instance path is provided it must be absolute."
+                " A relative path was given instead."
+            )
+        self.instance_path = instance_path
+        self.config = self.make_config(instance_relative_config)
+        self.aborter = self.make_aborter()
+        self.json: JSONProvider = self.json_provider_class(self)
+
+        self.url_build_error_handlers: list[
+            t.Callable[[Exception, str, dict[str, t.Any]], str]
+        ] = []
+        self.teardown_appcontext_funcs: list[t.Callable[..., t.Any]] = []
+        self.shell_context_processors: list[t.Callable[[], dict[str, t.Any]]] = []
+        self.blueprints: dict[str, Blueprint] = {}
+        self.extensions: dict[str, t.Any] = {}
+        self.url_map = self.url_map_class(host_matching=host_matching)
+        self.subdomain_matching = subdomain_matching
+        self._got_first_request = False
+        # (host, SCRIPT_NAME, scheme, SERVER_NAME) -> bind parameters.
+        self._bind_cache: dict[tuple[t.Any, ...], tuple[str, str, str | None, str]]
+        self._bind_cache = {}
+
+        if self.has_static_folder:
+            if bool(static_host) != host_matching:
+                raise ValueError(
+                    "Invalid static_host/host_matching combination: pass"
+                    " static_host exactly when host_matching is on."
+                )
+            self.add_url_rule(
+                f"{self.static_url_path}/<path:filename>",
+                endpoint="static",
+                host=static_host,
+                view_func=self._static_view,
+            )
+
+    def _static_view(self, filename: str) -> Response:
+        return self.send_static_file(filename)
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        if self._got_first_request:
+            raise AssertionError(
+                f"The setup method '{f_name}' can no longer be called on the"
+                " application: it has already handled its first request, and"
+                " changes now would not apply consistently. Register views,"
+                " hooks and blueprints before the app starts serving."
+            )
+
+    # -- identity, config, logging ----------------------------------------
+
+    @cached_property
+    def name(self) -> str:  # type: ignore[override]
+        """The import name, or the script's name when run as ``__main__``."""
+        if self.import_name == "__main__":
+            filename = getattr(sys.modules["__main__"], "__file__", None)
+            if filename is None:
+                return "__main__"
+            return str(os.path.splitext(os.path.basename(filename))[0])
+        return self.import_name
+
+    @cached_property
+    def logger(self) -> logging.Logger:
+        """The ``logging.Logger`` named after the app (see minflask.logging)."""
+        from .logging import create_logger
+
+        return create_logger(self)
+
+    @property
+    def debug(self) -> bool:
+        """Debug mode (the ``DEBUG`` config key)."""
+        return bool(self.config["DEBUG"])
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self.config["DEBUG"] = value
+        if self.config["TEMPLATES_AUTO_RELOAD"] is None and "jinja_env" in vars(self):
+            vars(self)["jinja_env"].auto_reload = value
+
+    @property
+    def propagate_exceptions(self) -> bool:
+        """``PROPAGATE_EXCEPTIONS``, defaulting to on in testing/debug mode."""
+        value = self.config["PROPAGATE_EXCEPTIONS"]
+        if value is not None:
+            return bool(value)
+        return bool(self.testing or self.debug)
+
+    def make_config(self, instance_relative: bool = False) -> Config:
+        """The config object, seeded with ``default_config`` and
+        ``FLASK_DEBUG``, relative to the root or the instance folder."""
+        root = self.instance_path if instance_relative else self.root_path
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = get_debug_flag()
+        return self.config_class(root, defaults)
+
+    def make_aborter(self) -> Aborter:
+        """The object :func:`minflask.abort` calls."""
+        return self.aborter_class()
+
+    def auto_find_instance_path(self) -> str:
+        """``instance`` beside the package, or ``<prefix>/var/<name>-instance``
+        when the package is installed under ``sys.prefix``."""
+        top_level = self.import_name.partition(".")[0]
+        from .scaffold import get_root_path
+
+        package_path = get_root_path(top_level)
+        if (
+            top_level != self.import_name
+            and os.path.basename(package_path) == (self.import_name.rpartition(".")[2])
+        ):
+            package_path = os.path.dirname(package_path)
+        site = os.path.join(sys.prefix, "lib")
+        if os.path.commonpath([os.path.abspath(package_path), site]) == site:
+            return os.path.join(sys.prefix, "var", f"{self.name}-instance")
+        if os.path.exists(os.path.join(package_path, "__init__.py")):
+            package_path = os.path.dirname(package_path)
+        return os.path.join(package_path, "instance")
+
+    def open_instance_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
+    ) -> t.IO[t.Any]:
+        """Open a file in the instance folder, in any mode."""
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
+
+    # -- registration ----------------------------------------------------
+
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: t.Callable[..., t.Any] | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: t.Any,
+    ) -> None:
+        """Register ``rule`` for ``endpoint`` (default: the view's name).
+
+        Methods default to the view's ``methods`` attribute or GET; HEAD
+        comes with GET and OPTIONS is answered automatically unless turned
+        off. Reusing an endpoint for a different function is an error.
+        """
+        if endpoint is None:
+            endpoint = _endpoint_from_view_func(view_func)
+        options["endpoint"] = endpoint
+        methods = options.pop("methods", None)
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                "Allowed methods must be a list of strings, for example:"
+                ' @app.route(..., methods=["POST"])'
+            )
+        method_set = {m.upper() for m in methods}
+        method_set.update(getattr(view_func, "required_methods", ()))
+
+        if provide_automatic_options is None:
+            provide_automatic_options = getattr(
+                view_func, "provide_automatic_options", None
+            )
+        if provide_automatic_options is None:
+            provide_automatic_options = "OPTIONS" not in method_set and bool(
+                self.config["PROVIDE_AUTOMATIC_OPTIONS"]
+            )
+        if provide_automatic_options:
+            method_set.add("OPTIONS")
+
+        rule_obj = self.url_rule_class(rule, methods=method_set, **options)
+        rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
+        self.url_map.add(rule_obj)
+        if view_func is not None:
+            existing = self.view_functions.get(endpoint)
+            if existing is not None and existing != view_func:
+                raise AssertionError(
+                    "View function mapping is overwriting an existing endpoint"
+                    f" function: {endpoint}"
+                )
+            self.view_functions[endpoint] = view_func
+
+    @setupmethod
+    def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
+        """Register ``blueprint``; options (``url_prefix``, ``subdomain``,
+        ``url_defaults``, ``name``) override the blueprint's own."""
+        blueprint.register(self, options)
+
+    def iter_blueprints(self) -> t.ValuesView[Blueprint]:
+        """The registered blueprints, in registration order."""
+        return self.blueprints.values()
+
+    @setupmethod
+    def teardown_appcontext(self, f: F) -> F:
+        """Run ``f(exc)`` when the app context is popped."""
+        self.teardown_appcontext_funcs.append(f)
+        return f
+
+    @setupmethod
+    def shell_context_processor(self, f: F) -> F:
+        """Add the dict ``f()`` returns to the ``shell`` command's namespace."""
+        self.shell_context_processors.append(f)
+        return f
+
+    def make_shell_context(self) -> dict[str, t.Any]:
+        """Names available in the interactive shell."""
+        namespace: dict[str, t.Any] = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            namespace.update(processor())
+        return namespace
+
+    # -- async -------------------------------------------------------------
+
+    def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """Return ``func`` if it is synchronous, else a wrapper that runs the
+        coroutine function to completion with :meth:`async_to_sync`."""
+        code = getattr(func, "__code__", None)
+        if code is not None:
+            is_async = bool(code.co_flags & _CO_COROUTINE)
+        else:
+            is_async = inspect.iscoroutinefunction(func)
+        return self.async_to_sync(func) if is_async else func
+
+    def async_to_sync(
+        self, func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]]
+    ) -> t.Callable[..., t.Any]:
+        """Wrap a coroutine function so a synchronous caller can call it.
+
+        It runs on a fresh asyncio event loop in this thread, with a copy of
+        the current context so the context proxies work inside it. When a
+        loop is already running here, it runs in a helper thread instead.
+        """
+
+        def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            coro = func(*args, **kwargs)
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return asyncio.run(coro)
+            return _run_in_thread(coro)
+
+        wrapper.__name__ = getattr(func, "__name__", "wrapper")
+        wrapper.__wrapped__ = func  # type: ignore[attr-defined]
+        return wrapper
+
+    # -- URLs --------------------------------------------------------------
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        """The URL adapter for ``request``, or, outside a request, one bound
+        to ``SERVER_NAME`` (None if that is not set).
+
+        Binding values depend only on host, script root and scheme, so they
+        are computed once per distinct combination and cached; per request
+        only the cheap adapter object is made.
+        """
+        if request is None:
+            server_name = self.config["SERVER_NAME"]
+            if server_name is None:
+                return None
+            return self.url_map.bind(
+                server_name,
+                script_name=self.config["APPLICATION_ROOT"],
+                url_scheme=self.config["PREFERRED_URL_SCHEME"],
+            )
+
+        environ = request.environ
+        trusted_hosts = self.config["TRUSTED_HOSTS"]
+        if trusted_hosts is not None:
+            request.trusted_hosts = trusted_hosts
+        # Raises SecurityError (a 400) for a host outside TRUSTED_HOSTS.
+        host = get_host(environ, trusted_hosts)
+        request.host = host
+        scheme = environ["wsgi.url_scheme"]
+        if "HTTP_UPGRADE" in environ:
+            scheme = _websocket_scheme(environ, scheme)
+        config_server_name = self.config["SERVER_NAME"]
+        key = (host, environ.get("SCRIPT_NAME", ""), scheme, config_server_name)
+        bound = self._bind_cache.get(key)
+        if bound is None:
+            bound = self._bind_parameters(environ, config_server_name)
+            if len(self._bind_cache) >= _ADAPTER_CACHE_SIZE:
+                self._bind_cache.clear()
+            self._bind_cache[key] = bound
+        server_name, script_name, subdomain, url_scheme = bound
+        return MapAdapter(
+            self.url_map,
+            server_name,
+            script_name,
+            subdomain,
+            url_scheme,
+            request.path,
+            request.method,
+            environ.get("QUERY_STRING", ""),
+        )
+
+    def _bind_parameters(
+        self, environ: WSGIEnvironment, server_name: str | None
+    ) -> tuple[str, str, str | None, str]:
+        """Let Werkzeug bind to this environ once, and keep what it found."""
+        subdomain: str | None = None
+        if self.url_map.host_matching:
+            # SERVER_NAME would replace the real host and break matching.
+            server_name = None
+        elif not self.subdomain_matching:
+            # Without subdomain matching every request is on the default one.
+            subdomain = self.url_map.default_subdomain or ""
+        adapter = self.url_map.bind_to_environ(
+            environ, server_name=server_name, subdomain=subdomain
+        )
+        return (
+            adapter.server_name,
+            adapter.script_name,
+            adapter.subdomain,
+            adapter.url_scheme,
+        )
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
+        """Run the ``url_defaults`` functions for ``endpoint``'s scopes."""
+        scopes: t.Iterable[str | None] = (None,)
+        if "." in endpoint:
+            scopes = chain(
+                scopes, reversed(_blueprint_chain(endpoint.rpartition(".")[0]))
+            )
+        registry = self.url_default_functions
+        for scope in scopes:
+            for func in registry.get(scope, ()):
+                func(endpoint, values)
+
+    def handle_url_build_error(
+        self, error: BuildError, endpoint: str, values: dict[str, t.Any]
+    ) -> str:
+        """Give ``url_build_error_handlers`` a chance; re-raise if none
+        returns a URL."""
+        for handler in self.url_build_error_handlers:
+            try:
+                rv = handler(error, endpoint, values)
+            except BuildError as e:
+                error = e
+            else:
+                if rv is not None:
+                    return rv
+        if error is sys.exc_info()[1]:
+            raise
+        raise error
+
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: t.Any,
+    ) -> str:
+        """Build a URL for ``endpoint`` with ``values`` as rule arguments;
+        unknown arguments go to the query string.
+
+        In a request, URLs are relative unless ``_external``; ``.name`` is
+        relative to the current blueprint. Outside a request they are
+        external and need ``SERVER_NAME``.
+        """
+        req_ctx = _request_ctx_stack.top
+        if req_ctx is not None:
+            url_adapter = req_ctx.url_adapter
+            if endpoint[:1] == ".":
+                blueprint = req_ctx.request.blueprint
+                endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
+            if _external is None:
+                _external = _scheme is not None
+        else:
+            app_ctx = _app_ctx_stack.top
+            if app_ctx is not None and app_ctx.app is self:
+                url_adapter = app_ctx.url_adapter
+            else:
+                url_adapter = self.create_url_adapter(None)
+            if url_adapter is None:
+                raise RuntimeError(
+                    "Unable to build URLs outside an active request without"
+                    " 'SERVER_NAME' configured. Also configure"
+                    " 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed."
+                )
+            if _external is None:
+                _external = True
+        if _scheme is not None and not _external:
+            raise ValueError("When specifying '_scheme', '_external' must be True.")
+
+        self.inject_url_defaults(endpoint, values)
+        try:
+            rv = url_adapter.build(  # type: ignore[union-attr]
+                endpoint,
+                values,
+                method=_method,
+                url_scheme=_scheme,
+                force_external=_external,
+            )
+        except BuildError as error:
+            values.update(
+                _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external
+            )
+            return self.handle_url_build_error(error, endpoint, values)
+        if _anchor is not None:
+            rv = f"{rv}#{_url_quote(_anchor, safe=_ANCHOR_SAFE)}"
+        return rv
+
+    def redirect(self, location: str, code: int = 302) -> BaseResponse:
+        """A redirect response made with this app's response class."""
+        return _werkzeug_redirect(location, code=code, Response=self.response_class)
+
+    # -- the life of a request --------------------------------------------
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> t.Iterable[bytes]:
+        """The WSGI entry point; calls :meth:`wsgi_app` so middleware can
+        wrap that while keeping a reference to the app."""
+        return self.wsgi_app(environ, start_response)
+
+    def wsgi_app(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> t.Iterable[bytes]:
+        """Handle one request: push its context, dispatch, answer, pop."""
+        ctx = self.request_context(environ)
+        error: BaseException | None = None
+        try:
+            try:
+                ctx.push()
+                response = self.full_dispatch_request()
+            except Exception as e:
+                error = e
+                response = self.handle_exception(e)
+            except BaseException:
+                error = sys.exc_info()[1]
+                raise
+            return response(environ, start_response)
+        finally:
+            preserve = environ.get("werkzeug.debug.preserve_context")
+            if preserve is not None:
+                preserve(_app_ctx_stack.top)
+                preserve(_request_ctx_stack.top)
+            if error is not None and self.should_ignore_error(error):
+                error = None
+            ctx.pop(error)
+
+    def full_dispatch_request(self) -> Response:
+        """Pre-process, dispatch, handle errors, and finalize the response."""
+        self._got_first_request = True
+        try:
+            if signals.request_started.receivers:
+                signals.request_started.send(self, _async_wrapper=self.ensure_sync)
+            rv = self.preprocess_request()
+            if rv is None:
+                rv = self.dispatch_request()
+        except Exception as e:
+            rv = self.handle_user_exception(e)
+        return self.finalize_request(rv)
+
+    def _scopes(self, blueprints: list[str]) -> t.Iterable[str | None]:
+        """Hook scopes from the outside in: the app, then each blueprint
+        from the outermost parent to the one that owns the endpoint."""
+        if not blueprints:
+            return (None,)
+        return (None, *reversed(blueprints))
+
+    def preprocess_request(self) -> t.Any:
+        """Run ``url_value_preprocessors`` then ``before_request`` functions;
+        the first non-None value a before_request returns ends the request."""
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        scopes = self._scopes(req.blueprints)
+        for scope in scopes:
+            for func in self.url_value_preprocessors.get(scope, ()):
+                func(req.endpoint, req.view_args)
+        for scope in scopes:
+            for func in self.before_request_funcs.get(scope, ()):
+                rv = self.ensure_sync(func)()
+                if rv is not None:
+                    return rv
+        return None
+
+    def dispatch_request(self) -> t.Any:
+        """Call the matched view with its URL arguments and return what it
+        returns; raise the routing error if matching failed."""
+        req = _request_ctx_stack.top.request  # type: ignore[union-attr]
+        if req.routing_exception is not None:
+            self.raise_routing_exception(req)
+        rule: t.Any = req.url_rule
+        if rule.provide_automatic_options and req.method == "OPTIONS":
+            return self.make_default_options_response()
+        view = self.view_functions[rule.endpoint]
+        return self.ensure_sync(view)(**req.view_args)  # type: ignore[arg-type]
+
+    def raise_routing_exception(self, request: Request) -> t.NoReturn:
+        """Raise the 404, 405 or redirect found while matching."""
+        raise request.routing_exception  # type: ignore[misc]
+
+    def make_default_options_response(self) -> Response:
+        """The automatic OPTIONS answer: an empty 200 with ``Allow``."""
+        adapter = _request_ctx_stack.top.url_adapter  # type: ignore[union-attr]
+        rv = self.response_class()
+        rv.allow.update(adapter.allowed_methods())  # type: ignore[union-attr]
+        return rv
+
+    def finalize_request(self, rv: t.Any, from_error_handler: bool = False) -> Response:
+        """Turn ``rv`` into a response and run the after-request steps.
+
+        On the error path (``from_error_handler``) a failure here is logged
+        rather than raised, so the 500 response still goes out.
+        """
+        response = self.make_response(rv)
+        try:
+            response = self.process_response(response)
+            if signals.request_finished.receivers:
+                signals.request_finished.send(
+                    self, _async_wrapper=self.ensure_sync, response=response
+                )
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception(
+                "Request finalizing failed with an error while handling an error"
+            )
+        return response
+
+    def process_response(self, response: Response) -> Response:
+        """Run ``after_this_request`` callbacks, then ``after_request``
+        functions innermost blueprint first (each in reverse registration
+        order), then save the session if it was opened."""
+        ctx = _request_ctx_stack.top
+        assert ctx is not None
+        for func in ctx._after_request_functions:
+            response = self.ensure_sync(func)(response)
+        registry = self.after_request_funcs
+        for scope in chain(ctx.request.blueprints, (None,)):
+            for func in reversed(registry.get(scope, ())):
+                response = self.ensure_sync(func)(response)
+        self._save_session(ctx, response)
+        return response
+
+    def _save_session(self, ctx: RequestContext, response: Response) -> None:
+        """Save the session through the session interface, if opened."""
+        interface = self.session_interface
+        session = ctx._session
+        if session is None:
+            # Never touched: open it now only if saving could still change
+            # the response (a permanent cookie refreshed on every request).
+            if not interface.should_open_for_save(self, ctx.request):
+                return
+            session = ctx.session
+        if not interface.is_null_session(session):
+            interface.save_session(self, session, response)
+
+    def make_response(self, rv: t.Any) -> Response:
+        """Convert a view's return value into a response object.
+
+        Accepted: a response object; str or bytes (the body); a dict or list
+        (JSON); an iterator of str/bytes (streamed); any WSGI callable; or a
+        tuple ``(body, status)``, ``(body, headers)`` or
+        ``(body, status, headers)`` of those.
+        """
+        status = headers = None
+        if isinstance(rv, tuple):
+            if len(rv) == 3:
+                rv, status, headers = rv
+            elif len(rv) == 2:
+                if isinstance(rv[1], (Headers, dict, tuple, list)):
+                    rv, headers = rv
+                else:
+                    rv, status = rv
+            else:
+                raise TypeError(
+                    f"The view function for {self._endpoint_name()} did not"
+                    " return a valid response tuple. The tuple must have the"
+                    " form (body, status, headers), (body, status), or"
+                    " (body, headers)."
+                )
+
+        if rv is None:
+            raise TypeError(
+                f"The view function for {self._endpoint_name()} did not return"
+                " a valid response: it returned None or ended without a return"
+                " statement. Return a string, dict, list, tuple, Response or"
+                " WSGI callable."
+            )
+
+        if not isinstance(rv, self.response_class):
+            if isinstance(rv, (str, bytes, bytearray, Iterator)):
+                # Status and headers go in at construction so the response
+                # sees them when it sets its own defaults.
+                rv = self.response_class(rv, status=status, headers=headers)  # type: ignore[arg-type]
+                status = headers = None
+            elif isinstance(rv, (dict, list)):
+                rv = self.json.response(rv)
+            elif isinstance(rv, BaseResponse) or callable(rv):
+                try:
+                    rv = self.response_class.force_type(rv, request.environ)
+                except TypeError as e:
+                    raise TypeError(
+                        f"{e}\nThe view function for {self._endpoint_name()}"
+                        " did not return a valid response. The return type must"
+                        " be a string, dict, list, tuple with headers or status,"
+                        " Response instance, or WSGI callable, but it was a"
+                        f" {type(rv).__name__}."
+                    ).with_traceback(sys.exc_info()[2]) from None
+            else:
+                raise TypeError(
+                    f"The view function for {self._endpoint_name()} did not"
+                    " return a valid response. The return type must be a"
+                    " string, dict, list, tuple with headers or status,"
+                    " Response instance, or WSGI callable, but it was a"
+                    f" {type(rv).__name__}."
+                )
+
+        response = t.cast(Response, rv)
+        if status is not None:
+            if isinstance(status, (str, bytes, bytearray)):
+                response.status = status  # type: ignore[assignment]
+            else:
+                response.status_code = status
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    def _endpoint_name(self) -> str:
+        ctx = _request_ctx_stack.top
+        endpoint = ctx.request.endpoint if ctx is not None else None
+        return repr(endpoint)
+
+    # -- errors ------------------------------------------------------------
+
+    def _find_error_handler(
+        self, e: Exception, blueprints: list[str]
+    ) -> t.Callable[..., t.Any] | None:
+        """The handler for ``e``: by status code before catch-all, the
+        blueprints (innermost first) before the app, then the most
+        specific exception class."""
+        exc_class, code = self._get_exc_class_and_code(type(e))
+        codes = (code, None) if code is not None else (None,)
+        spec = self.error_handler_spec
+        for c in codes:
+            for scope in (*blueprints, None):
+                by_code = spec.get(scope)
+                if not by_code:
+                    continue
+                handlers = by_code.get(c)
+                if not handlers:
+                    continue
+                for cls in exc_class.__mro__:
+                    handler = handlers.get(cls)
+                    if handler is not None:
+                        return handler
+        return None
+
+    def trap_http_exception(self, e: Exception) -> bool:
+        """Whether an HTTP exception should propagate like any error instead
+        of becoming its response (``TRAP_*`` config, debug mode)."""
+        if self.config["TRAP_HTTP_EXCEPTIONS"]:
+            return True
+        trap_bad_request = self.config["TRAP_BAD_REQUEST_ERRORS"]
+        if (
+            trap_bad_request is None
+            and self.debug
+            and isinstance(e, BadRequestKeyError)
+        ):
+            return True
+        if trap_bad_request:
+            return isinstance(e, BadRequest)
+        return False
+
+    def handle_http_exception(self, e: HTTPException) -> t.Any:
+        """The registered handler's result for ``e``, or ``e`` itself (an
+        HTTPException is a valid response)."""
+        if e.code is None or isinstance(e, RoutingException):
+            # Redirects from routing and code-less proxy exceptions are
+            # answers in themselves, not errors to handle.
+            return e
+        handler = self._find_error_handler(e, request.blueprints)
+        if handler is None:
+            return e
+        return self.ensure_sync(handler)(e)
+
+    def handle_user_exception(self, e: Exception) -> t.Any:
+        """Handle an exception raised by a hook or view: HTTP errors get
+        their handler or default page; other errors their handler, or are
+        re-raised to :meth:`handle_exception`."""
+        if isinstance(e, BadRequestKeyError) and (
+            self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]
+        ):
+            e.show_exception = True
+        if isinstance(e, HTTPException) and not self.trap_http_exception(e):
+            return self.handle_http_exception(e)
+        handler = self._find_error_handler(e, request.blueprints)
+        if handler is None:
+            raise
+        return self.ensure_sync(handler)(e)
+
+    def handle_exception(self, e: Exception) -> Response:
+        """The 500 path for an unhandled exception: send
+        ``got_request_exception``, re-raise when propagating (testing or
+        debug), else log it and answer with the 500 handler or page."""
+        exc_info = sys.exc_info()
+        if signals.got_request_exception.receivers:
+            signals.got_request_exception.send(
+                self, _async_wrapper=self.ensure_sync, exception=e
+            )
+        if self.propagate_exceptions:
+            if exc_info[1] is e:
+                raise
+            raise e
+        self.log_exception(exc_info)
+        server_error: t.Any = InternalServerError(original_exception=e)
+        handler = self._find_error_handler(server_error, request.blueprints)
+        if handler is not None:
+            server_error = self.ensure_sync(handler)(server_error)
+        return self.finalize_request(server_error, from_error_handler=True)
+
+    def log_exception(
+        self,
+        exc_info: tuple[type, BaseException, TracebackType] | tuple[None, None, None],
+    ) -> None:
+        """Log an unhandled exception to ``app.logger``."""
+        self.logger.error(
+            f"Exception on {request.path} [{request.method}]", exc_info=exc_info
+        )
+
+    def should_ignore_error(self, error: BaseException | None) -> bool:
+        """Hide ``error`` from teardown functions when True."""
+        return False
+
+    # -- teardown ----------------------------------------------------------
+
+    def do_teardown_request(self, exc: BaseException | None = _sentinel) -> None:
+        """Run ``teardown_request`` functions, innermost blueprint first."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        registry = self.teardown_request_funcs
+        if registry:
+            for scope in chain(request.blueprints, (None,)):
+                for func in reversed(registry.get(scope, ())):
+                    self.ensure_sync(func)(exc)
+        if signals.request_tearing_down.receivers:
+            signals.request_tearing_down.send(
+                self, _async_wrapper=self.ensure_sync, exc=exc
+            )
+
+    def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:
+        """Run ``teardown_appcontext`` functions in reverse order."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        for func in reversed(self.teardown_appcontext_funcs):
+            self.ensure_sync(func)(exc)
+        if signals.appcontext_tearing_down.receivers:
+            signals.appcontext_tearing_down.send(
+                self, _async_wrapper=self.ensure_sync, exc=exc
+            )
+
+    # -- contexts and testing ---------------------------------------------
+
+    def app_context(self) -> AppContext:
+        """A new app context: ``with app.app_context(): ...``."""
+        return AppContext(self)
+
+    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
+        """A request context for a WSGI environ (wsgi_app uses this)."""
+        return RequestContext(self, environ)
+
+    def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
+        """A request context for a made-up request, built with the
+        arguments of :class:`minflask.testing.EnvironBuilder`."""
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder(self, *args, **kwargs)
+        try:
+            return self.request_context(builder.get_environ())
+        finally:
+            builder.close()
+
+    def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> FlaskClient:
+        """A client that sends requests to this app without a server."""
+        cls = self.test_client_class
+        if cls is None:
+            from .testing import FlaskClient
+
+            cls = FlaskClient
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
+
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        load_dotenv: bool = True,
+        **options: t.Any,
+    ) -> None:
+        """Serve the app with Werkzeug's development server.
+
+        Defaults come from ``SERVER_NAME`` then 127.0.0.1:5000. Not for
+        production; use a WSGI server such as gunicorn there.
+        """
+        if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+            from werkzeug.serving import is_running_from_reloader
+
+            if not is_running_from_reloader():
+                # The command line already runs a server around this app.
+                return
+        if debug is not None:
+            self.debug = bool(debug)
+        server_name = self.config.get("SERVER_NAME")
+        sn_host = sn_port = None
+        if server_name:
+            sn_host, _, sn_port = server_name.partition(":")
+        host = host or sn_host or "127.0.0.1"
+        port = int(port or sn_port or 5000)
+        options.setdefault("use_reloader", self.debug)
+        options.setdefault("use_debugger", self.debug)
+        options.setdefault("threaded", True)
+
+        from werkzeug.serving import run_simple
+
+        try:
+            run_simple(host, port, self, **options)
+        finally:
+            self._got_first_request = False
+
+
+def _websocket_scheme(environ: WSGIEnvironment, scheme: str) -> str:
+    """ws/wss for a WebSocket upgrade request, as Werkzeug's binding does."""
+    connection = environ.get("HTTP_CONNECTION", "").lower().split(",")
+    if any(v.strip() == "upgrade" for v in connection) and (
+        environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+    ):
+        return "wss" if scheme == "https" else "ws"
+    return scheme
+
+
+def _run_in_thread(coro: t.Coroutine[t.Any, t.Any, t.Any]) -> t.Any:
+    """Run a coroutine on a new loop in a helper thread, with this thread's
+    context, and wait for it: used when a loop already runs here."""
+    context = contextvars.copy_context()
+    result: list[t.Any] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(context.run(asyncio.run, coro))
+        except BaseException as e:  # handed back to the caller below
+            failure.append(e)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]

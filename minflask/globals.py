@@ -1,0 +1,53 @@
+"""The context stacks and the proxies that read from them.
+
+Two :class:`werkzeug.local.LocalStack` objects hold the active application
+and request contexts. Werkzeug's stacks are backed by context variables, so
+each thread and each asyncio task sees its own contexts. The proxies below
+look at the top of a stack on every use; with nothing pushed they are falsy
+and raise a :class:`RuntimeError` that says which context is missing.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from werkzeug.local import LocalProxy, LocalStack
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from .app import Flask
+    from .ctx import AppContext, RequestContext, _AppCtxGlobals
+    from .sessions import SessionMixin
+    from .wrappers import Request
+
+_no_app_msg = """\
+Working outside of application context.
+
+This typically means that you attempted to use functionality that needed
+the current application. To solve this, set up an application context
+with app.app_context(). See the documentation for more information.\
+"""
+
+_no_req_msg = """\
+Working outside of request context.
+
+This typically means that you attempted to use functionality that needed
+an active HTTP request. Consult the documentation on testing for
+information about how to avoid this problem.\
+"""
+
+_app_ctx_stack: LocalStack[AppContext] = LocalStack()
+_request_ctx_stack: LocalStack[RequestContext] = LocalStack()
+
+
+def _proxy(stack: LocalStack[t.Any], name: str | None, message: str) -> t.Any:
+    """A proxy to ``stack.top`` (or its attribute ``name``)."""
+    return LocalProxy(stack, name, unbound_message=message)
+
+
+app_ctx: AppContext = _proxy(_app_ctx_stack, None, _no_app_msg)
+current_app: Flask = _proxy(_app_ctx_stack, "app", _no_app_msg)
+g: _AppCtxGlobals = _proxy(_app_ctx_stack, "g", _no_app_msg)
+
+request_ctx: RequestContext = _proxy(_request_ctx_stack, None, _no_req_msg)
+request: Request = _proxy(_request_ctx_stack, "request", _no_req_msg)
+session: SessionMixin = _proxy(_request_ctx_stack, "session", _no_req_msg)
