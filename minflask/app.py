@@ -41,7 +41,7 @@ from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
 )
-from werkzeug.routing import BuildError, Map, MapAdapter, Rule
+from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, Rule
 from werkzeug.routing.exceptions import RoutingException
 from werkzeug.utils import redirect as _werkzeug_redirect
 from werkzeug.wrappers import Response as BaseResponse
@@ -204,7 +204,7 @@ class Flask(Scaffold):
 
         if self.has_static_folder:
             if bool(static_host) != host_matching:
-                raise ValueError(
+                raise AssertionError(
                     "Invalid static_host/host_matching combination: pass"
                     " static_host exactly when host_matching is on."
                 )
@@ -446,8 +446,9 @@ class Flask(Scaffold):
         trusted_hosts = self.config["TRUSTED_HOSTS"]
         if trusted_hosts is not None:
             request.trusted_hosts = trusted_hosts
-        # Raises SecurityError (a 400) for a host outside TRUSTED_HOSTS.
-        host = get_host(environ, trusted_hosts)
+        # Raises SecurityError (a 400) for a host outside TRUSTED_HOSTS or
+        # a request class's own ``trusted_hosts``.
+        host = get_host(environ, request.trusted_hosts)
         request.host = host
         scheme = environ["wsgi.url_scheme"]
         if "HTTP_UPGRADE" in environ:
@@ -467,9 +468,11 @@ class Flask(Scaffold):
             script_name,
             subdomain,
             url_scheme,
-            request.path,
+            # The raw path, not request.path: an empty PATH_INFO must still
+            # redirect to the trailing-slash URL, as Werkzeug's binding does.
+            _decode_wsgi(environ.get("PATH_INFO", "/")),
             request.method,
-            environ.get("QUERY_STRING", ""),
+            _decode_wsgi(environ.get("QUERY_STRING", "")),
         )
 
     def _bind_parameters(
@@ -524,6 +527,7 @@ class Flask(Scaffold):
 
     def url_for(
         self,
+        /,
         endpoint: str,
         *,
         _anchor: str | None = None,
@@ -663,14 +667,35 @@ class Flask(Scaffold):
         if req.routing_exception is not None:
             self.raise_routing_exception(req)
         rule: t.Any = req.url_rule
-        if rule.provide_automatic_options and req.method == "OPTIONS":
+        # Rules added straight to url_map (Werkzeug rules) lack the flag.
+        if req.method == "OPTIONS" and getattr(
+            rule, "provide_automatic_options", False
+        ):
             return self.make_default_options_response()
         view = self.view_functions[rule.endpoint]
         return self.ensure_sync(view)(**req.view_args)  # type: ignore[arg-type]
 
     def raise_routing_exception(self, request: Request) -> t.NoReturn:
-        """Raise the 404, 405 or redirect found while matching."""
-        raise request.routing_exception  # type: ignore[misc]
+        """Raise the 404, 405 or redirect found while matching.
+
+        In debug mode a 301/302 redirect of a request with a body is an
+        error instead: the client would resend it as a GET and drop the body.
+        """
+        exc = request.routing_exception
+        if (
+            self.debug
+            and isinstance(exc, RequestRedirect)
+            and exc.code not in (307, 308)
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+        ):
+            raise AssertionError(
+                f"A {request.method} request was sent to '{request.url}', but"
+                f" routing redirected it to the canonical URL '{exc.new_url}'"
+                f" with status {exc.code}, so the client would drop the request"
+                " body. Send the request to the canonical URL instead, or use"
+                " a 307/308 redirect. This check only runs in debug mode."
+            )
+        raise exc  # type: ignore[misc]
 
     def make_default_options_response(self) -> Response:
         """The automatic OPTIONS answer: an empty 200 with ``Allow``."""
@@ -724,7 +749,7 @@ class Flask(Scaffold):
             # the response (a permanent cookie refreshed on every request).
             if not interface.should_open_for_save(self, ctx.request):
                 return
-            session = ctx.session
+            session = ctx._open_session()
         if not interface.is_null_session(session):
             interface.save_session(self, session, response)
 
@@ -999,6 +1024,13 @@ class Flask(Scaffold):
             run_simple(host, port, self, **options)
         finally:
             self._got_first_request = False
+
+
+def _decode_wsgi(value: str) -> str:
+    """A WSGI environ string (UTF-8 bytes held as latin-1) as real text."""
+    if value.isascii():
+        return value
+    return value.encode("latin1").decode(errors="replace")
 
 
 def _websocket_scheme(environ: WSGIEnvironment, scheme: str) -> str:

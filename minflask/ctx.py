@@ -88,6 +88,8 @@ class AppContext:
         self.g: _AppCtxGlobals = app.app_ctx_globals_class()
         self._url_adapter: MapAdapter | None = None
         self._adapter_built = False
+        # Pushes not yet popped: teardown runs only when the last one pops.
+        self._push_count = 0
 
     @property
     def url_adapter(self) -> MapAdapter | None:
@@ -106,19 +108,23 @@ class AppContext:
     def push(self) -> None:
         """Make this context the active one."""
         _app_ctx_stack.push(self)
+        self._push_count += 1
         if signals.appcontext_pushed.receivers:
             signals.appcontext_pushed.send(
                 self.app, _async_wrapper=self.app.ensure_sync
             )
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:
-        """Run the teardown functions and deactivate this context."""
+        """Deactivate this context; the last pop of a context pushed more
+        than once also runs the teardown functions."""
         try:
-            if exc is _sentinel:
-                exc = sys.exc_info()[1]
-            self.app.do_teardown_appcontext(exc)
+            if self._push_count == 1:
+                if exc is _sentinel:
+                    exc = sys.exc_info()[1]
+                self.app.do_teardown_appcontext(exc)
         finally:
             popped = _app_ctx_stack.pop()
+            self._push_count -= 1
         if popped is not self:
             raise AssertionError(
                 f"Popped the wrong app context: {popped!r} instead of {self!r}."
@@ -175,19 +181,29 @@ class RequestContext:
     @property
     def session(self) -> SessionMixin:
         """The session, opened through the app's session interface on first
-        use, so a request that never touches it never reads the cookie."""
+        use, so a request that never touches it never reads the cookie.
+
+        Any use marks it accessed (the response then varies on Cookie),
+        even one that only asks ``in`` or ``len``.
+        """
         session = self._session
         if session is None:
-            interface = self.app.session_interface
-            session = interface.open_session(self.app, self.request)
-            if session is None:
-                session = interface.make_null_session(self.app)
-            self._session = session
+            session = self._open_session()
+        session.accessed = True
         return session
 
     @session.setter
     def session(self, value: SessionMixin | None) -> None:
         self._session = value
+
+    def _open_session(self) -> SessionMixin:
+        """Open the session (a null one if the interface gives none)."""
+        interface = self.app.session_interface
+        session = interface.open_session(self.app, self.request)
+        if session is None:
+            session = interface.make_null_session(self.app)
+        self._session = session
+        return session
 
     def copy(self) -> RequestContext:
         """A new context for the same request object and session, for use in

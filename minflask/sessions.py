@@ -1,0 +1,363 @@
+"""Sessions: the dict-like ``session`` object and the interfaces that load
+it from a request and store it in a response.
+
+The default, :class:`SecureCookieSessionInterface`, keeps the whole session
+in a cookie signed with the app's ``SECRET_KEY``: users can read it but not
+change it. Set :attr:`minflask.Flask.session_interface` to use another store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import typing as t
+from collections.abc import MutableMapping
+from datetime import datetime, timezone
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.datastructures import CallbackDict
+
+from .json.tag import TaggedJSONSerializer
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from .app import Flask
+    from .wrappers import Request, Response
+
+__all__ = [
+    "NullSession",
+    "SecureCookieSession",
+    "SecureCookieSessionInterface",
+    "SessionInterface",
+    "SessionMixin",
+]
+
+#: Distinct key sets whose serializers are kept per interface; past this the
+#: cache starts over, so it cannot grow without bound.
+_SERIALIZER_CACHE_SIZE = 8
+
+
+class SessionMixin(MutableMapping[str, t.Any]):
+    """Session attributes on top of a mutable mapping. The flags here are
+    safe defaults for backends that do not track changes: assume every
+    session is modified and accessed, so it is always saved."""
+
+    @property
+    def permanent(self) -> bool:
+        """Whether the session outlives the browser session; stored in the
+        session itself under ``_permanent``."""
+        return self.get("_permanent", False)  # type: ignore[no-any-return]
+
+    @permanent.setter
+    def permanent(self, value: bool) -> None:
+        self["_permanent"] = bool(value)
+
+    #: Whether the backend created this session just now.
+    new = False
+
+    #: Whether the session changed. Mutating nested values is not noticed;
+    #: set this to ``True`` yourself after doing so.
+    modified = True
+
+    #: Whether the session was read or written, which makes the response
+    #: depend on the ``Cookie`` header.
+    accessed = True
+
+
+def _reading(method: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """Wrap a dict read so it marks the session ``accessed``."""
+
+    def read(self: SecureCookieSession, *args: t.Any) -> t.Any:
+        self.accessed = True
+        return method(self, *args)
+
+    read.__name__ = method.__name__
+    read.__doc__ = method.__doc__
+    return read
+
+
+class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):
+    """The session of :class:`SecureCookieSessionInterface`: a dict that
+    records being read (``accessed``) and changed (``modified``).
+
+    Reads that only reveal keys (``in``, ``len``, iteration) count too: the
+    response still depends on the cookie, so it must get ``Vary: Cookie``.
+    """
+
+    modified = False
+    accessed = False
+
+    def __init__(
+        self,
+        initial: t.Mapping[str, t.Any] | t.Iterable[tuple[str, t.Any]] | None = None,
+    ) -> None:
+        def on_update(self: SecureCookieSession) -> None:
+            self.modified = True
+            self.accessed = True
+
+        super().__init__(initial, on_update)
+
+    def __getitem__(self, key: str) -> t.Any:
+        self.accessed = True
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: t.Any = None) -> t.Any:
+        self.accessed = True
+        return super().get(key, default)
+
+    def setdefault(self, key: str, default: t.Any = None) -> t.Any:
+        self.accessed = True
+        return super().setdefault(key, default)
+
+    __contains__ = _reading(dict.__contains__)
+    __len__ = _reading(dict.__len__)
+    __iter__ = _reading(dict.__iter__)
+    __reversed__ = _reading(dict.__reversed__)
+    __eq__ = _reading(dict.__eq__)
+    __ne__ = _reading(dict.__ne__)
+    __or__ = _reading(dict.__or__)
+    __repr__ = _reading(dict.__repr__)
+    keys = _reading(dict.keys)
+    values = _reading(dict.values)
+    items = _reading(dict.items)
+    copy = _reading(dict.copy)
+
+
+class NullSession(SecureCookieSession):
+    """The session used when none could be opened (no secret key): empty and
+    readable, but every change raises :exc:`RuntimeError` explaining why."""
+
+    def _fail(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        raise RuntimeError(
+            "The session is unavailable because no secret key was set. Set the"
+            " secret_key on the application to something unique and secret."
+        )
+
+    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail
+
+
+class SessionInterface:
+    """How an app loads and stores sessions. Subclass it, implement
+    :meth:`open_session` and :meth:`save_session`, and assign an instance to
+    :attr:`minflask.Flask.session_interface`.
+
+    The cookie settings come from the ``SESSION_COOKIE_*`` config keys; the
+    helpers below read them so subclasses behave consistently.
+    """
+
+    #: Returned by :meth:`make_null_session` when no session can be opened.
+    null_session_class: type[SecureCookieSession] = NullSession
+
+    #: Whether the backend pickles sessions (informational, as in Flask).
+    pickle_based = False
+
+    def make_null_session(self, app: Flask) -> NullSession:
+        """A session that explains on write why sessions are unavailable."""
+        return self.null_session_class()  # type: ignore[return-value]
+
+    def is_null_session(self, obj: object) -> bool:
+        """Whether ``obj`` is a null session, which is never saved."""
+        return isinstance(obj, self.null_session_class)
+
+    def get_cookie_name(self, app: Flask) -> str:
+        """``SESSION_COOKIE_NAME``."""
+        return app.config["SESSION_COOKIE_NAME"]  # type: ignore[no-any-return]
+
+    def get_cookie_domain(self, app: Flask) -> str | None:
+        """``SESSION_COOKIE_DOMAIN``; ``None`` keeps the cookie on the exact host."""
+        return app.config["SESSION_COOKIE_DOMAIN"]  # type: ignore[no-any-return]
+
+    def get_cookie_path(self, app: Flask) -> str:
+        """``SESSION_COOKIE_PATH``, else ``APPLICATION_ROOT``."""
+        config = app.config
+        return config["SESSION_COOKIE_PATH"] or config["APPLICATION_ROOT"]  # type: ignore[no-any-return]
+
+    def get_cookie_httponly(self, app: Flask) -> bool:
+        """``SESSION_COOKIE_HTTPONLY``."""
+        return app.config["SESSION_COOKIE_HTTPONLY"]  # type: ignore[no-any-return]
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """``SESSION_COOKIE_SECURE``."""
+        return app.config["SESSION_COOKIE_SECURE"]  # type: ignore[no-any-return]
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        """``SESSION_COOKIE_SAMESITE``."""
+        return app.config["SESSION_COOKIE_SAMESITE"]  # type: ignore[no-any-return]
+
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        """``SESSION_COOKIE_PARTITIONED``."""
+        return app.config["SESSION_COOKIE_PARTITIONED"]  # type: ignore[no-any-return]
+
+    def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
+        """When a permanent session expires (now plus the app's
+        ``permanent_session_lifetime``, UTC); ``None`` for a browser session."""
+        if session.permanent:
+            return datetime.now(timezone.utc) + app.permanent_session_lifetime
+        return None
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        """Whether to send the cookie: the session changed, or it is permanent
+        and ``SESSION_REFRESH_EACH_REQUEST`` renews its expiry every time."""
+        return session.modified or (
+            session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]
+        )
+
+    def should_open_for_save(self, app: Flask, request: Request) -> bool:
+        """Whether a session the request never touched must still be opened
+        so :meth:`save_session` can change the response. The base answer is
+        always yes, so custom interfaces see every request, as in Flask."""
+        return True
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        """Load the request's session. ``None`` means sessions are
+        unavailable and a null session is used instead."""
+        raise NotImplementedError()
+
+    def save_session(
+        self, app: Flask, session: SessionMixin, response: Response
+    ) -> None:
+        """Store ``session``, e.g. by setting a cookie on ``response``."""
+        raise NotImplementedError()
+
+
+class SecureCookieSessionInterface(SessionInterface):
+    """Store the session in a cookie signed by :mod:`itsdangerous` with
+    ``SECRET_KEY``; ``SECRET_KEY_FALLBACKS`` still verify older cookies."""
+
+    #: Salt mixed into the key so these signatures are useless elsewhere.
+    salt = "cookie-session"
+    #: Hash for the signature.
+    digest_method = staticmethod(hashlib.sha1)
+    #: How itsdangerous derives the signing key from the secret.
+    key_derivation = "hmac"
+    #: Turns session data into the cookie payload and back.
+    serializer = TaggedJSONSerializer()
+    session_class = SecureCookieSession
+
+    #: True for subclasses that replace how sessions are loaded, saved or
+    #: built; their untouched sessions are always opened, as in Flask.
+    _custom_io = False
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        base = SecureCookieSessionInterface
+        cls._custom_io = (
+            cls.open_session is not base.open_session
+            or cls.save_session is not base.save_session
+            or cls.should_set_cookie is not base.should_set_cookie
+            or cls.session_class is not base.session_class
+        )
+
+    def __init__(self) -> None:
+        self._serializers: dict[
+            tuple[str | bytes, tuple[str | bytes, ...]], URLSafeTimedSerializer
+        ] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """The serializer that signs and checks cookies, or ``None`` without a
+        secret key. Built once per set of keys, then reused."""
+        secret_key = app.secret_key
+        if not secret_key:
+            return None
+        fallbacks = app.config["SECRET_KEY_FALLBACKS"]
+        cache_key = (secret_key, tuple(fallbacks) if fallbacks else ())
+        try:
+            cache = self._serializers
+        except AttributeError:
+            # A subclass __init__ that skips ours still gets a cache.
+            cache = self._serializers = {}
+        signer = cache.get(cache_key)
+        if signer is None:
+            # itsdangerous signs with the last key; the fallbacks only verify.
+            keys = [*cache_key[1], secret_key]
+            signer = URLSafeTimedSerializer(
+                keys,
+                salt=self.salt,
+                serializer=self.serializer,
+                signer_kwargs={
+                    "key_derivation": self.key_derivation,
+                    "digest_method": self.digest_method,
+                },
+            )
+            if len(cache) >= _SERIALIZER_CACHE_SIZE:
+                cache.clear()
+            cache[cache_key] = signer
+        return signer
+
+    def should_open_for_save(self, app: Flask, request: Request) -> bool:
+        """Only a present cookie that may need its expiry refreshed matters:
+        an untouched session is otherwise empty or unchanged, and ``Vary``
+        is only added once it is accessed."""
+        if self._custom_io:
+            return True
+        return (
+            "HTTP_COOKIE" in request.environ
+            and bool(app.config["SESSION_REFRESH_EACH_REQUEST"])
+            and self.get_cookie_name(app) in request.cookies
+        )
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Load the signed cookie; a missing, tampered or expired one gives a
+        new empty session."""
+        signer = self.get_signing_serializer(app)
+        if signer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data = signer.loads(value, max_age=max_age)
+        except BadSignature:
+            return self.session_class()
+        return self.session_class(data)
+
+    def save_session(
+        self, app: Flask, session: SessionMixin, response: Response
+    ) -> None:
+        """Set, refresh or delete the cookie as the session requires."""
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        secure = self.get_cookie_secure(app)
+        partitioned = self.get_cookie_partitioned(app)
+        samesite = self.get_cookie_samesite(app)
+        httponly = self.get_cookie_httponly(app)
+
+        # Reading the session makes the response depend on the cookie.
+        if session.accessed:
+            response.vary.add("Cookie")
+
+        if not session:
+            # Emptied during the request: remove the cookie the client holds.
+            if session.modified:
+                response.delete_cookie(
+                    name,
+                    domain=domain,
+                    path=path,
+                    secure=secure,
+                    partitioned=partitioned,
+                    samesite=samesite,
+                    httponly=httponly,
+                )
+                response.vary.add("Cookie")
+            return
+
+        if not self.should_set_cookie(app, session):
+            return
+
+        signer = self.get_signing_serializer(app)
+        assert signer is not None
+        # A plain copy: C speed, and the read is not the view's access.
+        data = dict.copy(session) if isinstance(session, dict) else dict(session)
+        value = signer.dumps(data)
+        response.set_cookie(
+            name,
+            value,
+            expires=self.get_expiration_time(app, session),
+            httponly=httponly,
+            domain=domain,
+            path=path,
+            secure=secure,
+            partitioned=partitioned,
+            samesite=samesite,
+        )
+        response.vary.add("Cookie")
