@@ -238,6 +238,8 @@ class Blueprint(Scaffold):
         def scoped(key: str | None) -> str:
             return name if key is None else f"{name}.{key}"
 
+        # Functions from ``@bp.endpoint`` serve app rules by their bare name.
+        app.view_functions.update(self.view_functions)
         for key, by_code in self.error_handler_spec.items():
             app.error_handler_spec[scoped(key)] = defaultdict(
                 dict, {code: dict(handlers) for code, handlers in by_code.items()}
