@@ -280,21 +280,13 @@ class Flask(Scaffold):
     def auto_find_instance_path(self) -> str:
         """``instance`` beside the package, or ``<prefix>/var/<name>-instance``
         when the package is installed under ``sys.prefix``."""
-        top_level = self.import_name.partition(".")[0]
-        from .scaffold import get_root_path
+        from .scaffold import find_install_prefix, find_package_folder
 
-        package_path = get_root_path(top_level)
-        if (
-            top_level != self.import_name
-            and os.path.basename(package_path) == (self.import_name.rpartition(".")[2])
-        ):
-            package_path = os.path.dirname(package_path)
-        site = os.path.join(sys.prefix, "lib")
-        if os.path.commonpath([os.path.abspath(package_path), site]) == site:
-            return os.path.join(sys.prefix, "var", f"{self.name}-instance")
-        if os.path.exists(os.path.join(package_path, "__init__.py")):
-            package_path = os.path.dirname(package_path)
-        return os.path.join(package_path, "instance")
+        package_folder = find_package_folder(self.import_name)
+        prefix = find_install_prefix(package_folder)
+        if prefix is not None:
+            return os.path.join(prefix, "var", f"{self.name}-instance")
+        return os.path.join(package_folder, "instance")
 
     def open_instance_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"

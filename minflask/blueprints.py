@@ -283,9 +283,7 @@ class Blueprint(Scaffold):
         )
 
     @setupmethod
-    def app_errorhandler(
-        self, code: type[Exception] | int
-    ) -> t.Callable[[F], F]:
+    def app_errorhandler(self, code: type[Exception] | int) -> t.Callable[[F], F]:
         """Like :meth:`errorhandler`, for every request of the app."""
 
         def decorator(f: F) -> F:

@@ -77,6 +77,51 @@ def get_root_path(import_name: str) -> str:
     return str(os.path.dirname(os.path.abspath(filename)))
 
 
+def find_package_folder(import_name: str) -> str:
+    """The folder holding the top-level package or module of
+    ``import_name`` (for a namespace package, the portion holding this
+    module); the working directory when it cannot be located."""
+    top_level = import_name.partition(".")[0]
+    try:
+        spec = importlib.util.find_spec(top_level)
+    except (ImportError, ValueError):  # ValueError: __main__ without a spec
+        return os.getcwd()
+    if spec is None:
+        return os.getcwd()
+    locations = list(spec.submodule_search_locations or ())
+    if not locations:
+        if spec.origin is None or not spec.has_location:
+            return os.getcwd()
+        return os.path.dirname(os.path.abspath(spec.origin))
+    location = locations[0]
+    if len(locations) > 1 and top_level != import_name:
+        # A namespace package spread over several folders: use the one that
+        # holds the module itself.
+        module_root = get_root_path(import_name)
+        for candidate in locations:
+            if os.path.commonpath([candidate, module_root]) == candidate:
+                location = candidate
+                break
+    return os.path.dirname(os.path.abspath(location))
+
+
+def find_install_prefix(package_folder: str) -> str | None:
+    """The install prefix when ``package_folder`` lies inside ``sys.prefix``
+    (``<prefix>/lib/pythonX.Y/site-packages`` gives ``<prefix>``), else None."""
+    prefix = os.path.abspath(sys.prefix)
+    if os.path.commonpath([prefix, package_folder]) != prefix:
+        return None
+    head, tail = os.path.split(package_folder)
+    if tail.lower() != "site-packages":
+        return prefix
+    parent, folder = os.path.split(head)
+    if folder.lower() == "lib":
+        return parent
+    if os.path.basename(parent).lower() == "lib":
+        return os.path.dirname(parent)
+    return head
+
+
 class Scaffold:
     """Common base of :class:`~minflask.Flask` and :class:`~minflask.Blueprint`."""
 

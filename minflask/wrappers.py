@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typing as t
 
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
@@ -104,6 +104,17 @@ class Request(_WerkzeugRequest):
         if name is None:
             return []
         return _blueprint_chain(name)
+
+    def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
+        """Raise the 400 for a malformed JSON body; outside debug mode its
+        description stays generic so parser details are not sent out."""
+        try:
+            return super().on_json_loading_failed(e)
+        except BadRequest as detailed:
+            ctx = _app_ctx_stack.top
+            if ctx is not None and ctx.app.debug:
+                raise
+            raise BadRequest() from detailed
 
 
 def _blueprint_chain(name: str) -> list[str]:

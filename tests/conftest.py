@@ -34,3 +34,18 @@ def app_ctx(app: Flask) -> t.Iterator[t.Any]:
 def req_ctx(app: Flask) -> t.Iterator[t.Any]:
     with app.test_request_context() as ctx:
         yield ctx
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_contexts() -> t.Iterator[None]:
+    """Fail the test that leaves a request or app context pushed, and clean
+    up so the leak does not spread to later tests."""
+    from minflask.globals import _app_ctx_stack, _request_ctx_stack
+
+    yield
+    leaked: list[t.Any] = []
+    while _request_ctx_stack.top is not None:
+        leaked.append(_request_ctx_stack.pop())
+    while _app_ctx_stack.top is not None:
+        leaked.append(_app_ctx_stack.pop())
+    assert leaked == [], f"contexts left pushed: {leaked}"
