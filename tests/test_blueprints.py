@@ -26,6 +26,13 @@ def endpoint_view() -> str:
     return request.endpoint or ""
 
 
+@pytest.fixture(autouse=True)
+def _restore_logger(app: Flask) -> t.Iterator[None]:
+    """Some tests silence the app logger; every test app shares it by name."""
+    yield
+    app.logger.disabled = False
+
+
 @pytest.fixture
 def sub_app(app: Flask) -> Flask:
     """The test app with subdomain matching on ``example.test``."""
