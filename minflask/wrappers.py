@@ -106,15 +106,18 @@ class Request(_WerkzeugRequest):
         return _blueprint_chain(name)
 
     def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
-        """Raise the 400 for a malformed JSON body; outside debug mode its
-        description stays generic so parser details are not sent out."""
+        """Raise the 400 for a malformed JSON body. The description says the
+        body is not valid JSON; the parser's own message (line, column) is
+        added only in debug mode, so it is not sent to clients otherwise."""
         try:
             return super().on_json_loading_failed(e)
         except BadRequest as detailed:
             ctx = _app_ctx_stack.top
             if ctx is not None and ctx.app.debug:
                 raise
-            raise BadRequest() from detailed
+            raise BadRequest(
+                "The request body could not be parsed: it is not valid JSON."
+            ) from detailed
 
 
 def _blueprint_chain(name: str) -> list[str]:
