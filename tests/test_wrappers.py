@@ -329,10 +329,9 @@ def test_untrusted_host_in_test_request_context(app: Flask) -> None:
 
 
 def test_max_form_memory_size(body_app: Flask, client: FlaskClient) -> None:
+    # The limit applies to non-file fields of multipart bodies, as Flask
+    # documents (Werkzeug >= 3.1.9 no longer applies it to urlencoded ones).
     body_app.config["MAX_FORM_MEMORY_SIZE"] = 1000
-    assert client.post("/form", data={"a": "x" * 500}).data == b"1"
-    assert client.post("/form", data={"a": "x" * 2000}).status_code == 413
-    # Multipart text fields are limited too.
     small = {"a": "x" * 200, "f": (io.BytesIO(b"y"), "f.txt")}
     assert client.post("/form", data=small).data == b"1"
     big = {"a": "x" * 2000, "f": (io.BytesIO(b"y"), "f.txt")}
