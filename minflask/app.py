@@ -18,7 +18,6 @@ Hooks are scoped: ``None`` for the app, then the request's blueprints.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import inspect
 import logging
@@ -401,6 +400,8 @@ class Flask(Scaffold):
         the current context so the context proxies work inside it. When a
         loop is already running here, it runs in a helper thread instead.
         """
+
+        import asyncio  # only apps with async views pay for importing it
 
         def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
             coro = func(*args, **kwargs)
@@ -1038,6 +1039,8 @@ def _websocket_scheme(environ: WSGIEnvironment, scheme: str) -> str:
 def _run_in_thread(coro: t.Coroutine[t.Any, t.Any, t.Any]) -> t.Any:
     """Run a coroutine on a new loop in a helper thread, with this thread's
     context, and wait for it: used when a loop already runs here."""
+    import asyncio
+
     context = contextvars.copy_context()
     result: list[t.Any] = []
     failure: list[BaseException] = []
