@@ -52,7 +52,13 @@ from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
 from .globals import _app_ctx_stack, _request_ctx_stack, g, request
 from .helpers import get_debug_flag
 from .json.provider import DefaultJSONProvider, JSONProvider
-from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
+from .scaffold import (
+    Scaffold,
+    _endpoint_from_view_func,
+    find_install_prefix,
+    find_package_folder,
+    setupmethod,
+)
 from .wrappers import Request, Response, _blueprint_chain
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -279,8 +285,6 @@ class Flask(Scaffold):
     def auto_find_instance_path(self) -> str:
         """``instance`` beside the package, or ``<prefix>/var/<name>-instance``
         when the package is installed under ``sys.prefix``."""
-        from .scaffold import find_install_prefix, find_package_folder
-
         package_folder = find_package_folder(self.import_name)
         prefix = find_install_prefix(package_folder)
         if prefix is not None:
