@@ -6,6 +6,10 @@ owns its concern.
 
 from __future__ import annotations
 
+import importlib
+import sys
+import typing as t
+
 from . import json as json
 from .app import Flask as Flask
 from .blueprints import Blueprint as Blueprint
@@ -19,6 +23,9 @@ from .globals import g as g
 from .globals import request as request
 from .globals import session as session
 from .helpers import abort as abort
+from .helpers import flash as flash
+from .helpers import get_flashed_messages as get_flashed_messages
+from .helpers import get_template_attribute as get_template_attribute
 from .helpers import make_response as make_response
 from .helpers import redirect as redirect
 from .helpers import send_file as send_file
@@ -40,3 +47,29 @@ from .wrappers import Request as Request
 from .wrappers import Response as Response
 
 __version__ = "0.1.0"
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from .templating import render_template as render_template
+    from .templating import render_template_string as render_template_string
+    from .templating import stream_template as stream_template
+    from .templating import stream_template_string as stream_template_string
+
+# Jinja costs about as much to import as the rest of minflask together, so
+# the render functions load it on first use instead of at ``import minflask``.
+_LAZY = {
+    "render_template": "templating",
+    "render_template_string": "templating",
+    "stream_template": "templating",
+    "stream_template_string": "templating",
+}
+
+
+def __getattr__(name: str) -> t.Any:
+    """Import the module behind a lazily exported name on first access."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    # Not ``globals()``: inside this package that name is the submodule.
+    setattr(sys.modules[__name__], name, value)
+    return value

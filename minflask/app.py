@@ -49,7 +49,7 @@ from werkzeug.wsgi import get_host
 from . import signals
 from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
-from .globals import _app_ctx_stack, _request_ctx_stack, g, request
+from .globals import _app_ctx_stack, _request_ctx_stack, g, request, session
 from .helpers import get_debug_flag
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .scaffold import (
@@ -66,6 +66,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
     from .blueprints import Blueprint
     from .sessions import SessionInterface
+    from .templating import DispatchingJinjaLoader, Environment
     from .testing import FlaskClient
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
@@ -100,6 +101,31 @@ class _DefaultSessionInterface:
         return self._instance
 
 
+class _DefaultJinjaEnvironment:
+    """Class-level default for ``Flask.jinja_environment``:
+    :class:`minflask.templating.Environment`, imported on first access so
+    that importing minflask does not import Jinja."""
+
+    def __get__(self, obj: object, owner: type | None = None) -> type[Environment]:
+        from .templating import Environment
+
+        return Environment
+
+
+def _default_template_ctx_processor() -> dict[str, t.Any]:
+    """Add ``g`` and ``request`` to the template context when their contexts
+    are active. ``session`` stays a Jinja global (the proxy), so rendering
+    opens the session only if the template actually reads it."""
+    rv: dict[str, t.Any] = {}
+    app_ctx = _app_ctx_stack.top
+    if app_ctx is not None:
+        rv["g"] = app_ctx.g
+    req_ctx = _request_ctx_stack.top
+    if req_ctx is not None:
+        rv["request"] = req_ctx.request
+    return rv
+
+
 class Flask(Scaffold):
     """The WSGI application: the central registry of views, hooks, config
     and blueprints, and the code that runs each request through them.
@@ -119,6 +145,7 @@ class Flask(Scaffold):
     test_client_class: type[FlaskClient] | None = None
     test_cli_runner_class: type[t.Any] | None = None
     jinja_options: dict[str, t.Any] = {}
+    jinja_environment: type[Environment] = _DefaultJinjaEnvironment()  # type: ignore[assignment]
     session_interface: SessionInterface = _DefaultSessionInterface()  # type: ignore[assignment,unused-ignore]
 
     testing = ConfigAttribute[bool]("TESTING")
@@ -206,6 +233,12 @@ class Flask(Scaffold):
         # (host, SCRIPT_NAME, scheme, SERVER_NAME) -> bind parameters.
         self._bind_cache: dict[tuple[t.Any, ...], tuple[str, str, str | None, str]]
         self._bind_cache = {}
+        self.template_context_processors[None].append(_default_template_ctx_processor)
+        # Filters, tests and globals registered through the app; kept here
+        # so registering them does not create the Jinja environment.
+        self._jinja_filters: dict[str, t.Callable[..., t.Any]] = {}
+        self._jinja_tests: dict[str, t.Callable[..., t.Any]] = {}
+        self._jinja_globals: dict[str, t.Any] = {}
 
         if self.has_static_folder:
             if bool(static_host) != host_matching:
@@ -382,6 +415,135 @@ class Flask(Scaffold):
         for processor in self.shell_context_processors:
             namespace.update(processor())
         return namespace
+
+    # -- templates ---------------------------------------------------------
+
+    @cached_property
+    def jinja_env(self) -> Environment:
+        """The app's Jinja environment, created by
+        :meth:`create_jinja_environment` on first use."""
+        return self.create_jinja_environment()
+
+    def create_jinja_environment(self) -> Environment:
+        """Build the Jinja environment from ``jinja_options``, with
+        autoescaping by :meth:`select_jinja_autoescape`, auto-reload from
+        ``TEMPLATES_AUTO_RELOAD`` (None follows debug mode), the template
+        globals, and the filters/tests/globals registered on the app."""
+        from .helpers import get_flashed_messages
+
+        options = dict(self.jinja_options)
+        options.setdefault("autoescape", self.select_jinja_autoescape)
+        if "auto_reload" not in options:
+            auto_reload = self.config["TEMPLATES_AUTO_RELOAD"]
+            options["auto_reload"] = self.debug if auto_reload is None else auto_reload
+        env = self.jinja_environment(self, **options)
+        # The context processor adds request/session/g per render; the
+        # proxies here serve imported templates, which do not get it.
+        env.globals.update(
+            url_for=self.url_for,
+            get_flashed_messages=get_flashed_messages,
+            config=self.config,
+            request=request,
+            session=session,
+            g=g,
+        )
+        env.policies["json.dumps_function"] = self.json.dumps
+        env.filters.update(self._jinja_filters)
+        env.tests.update(self._jinja_tests)
+        env.globals.update(self._jinja_globals)
+        return env
+
+    def create_global_jinja_loader(self) -> DispatchingJinjaLoader:
+        """The environment's loader: the app's template folder, then each
+        blueprint's. Override to load templates differently."""
+        from .templating import DispatchingJinjaLoader
+
+        return DispatchingJinjaLoader(self)
+
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        """Whether to autoescape a template: yes for template strings (no
+        filename) and for .html, .htm, .xml, .xhtml and .svg files."""
+        if filename is None:
+            return True
+        return filename.endswith((".html", ".htm", ".xml", ".xhtml", ".svg"))
+
+    def update_template_context(self, context: dict[str, t.Any]) -> None:
+        """Add the context processors' values to ``context`` in place: the
+        app's, then those of the request's blueprints, outermost first.
+        Values already in ``context`` (passed to render) are kept."""
+        req_ctx = _request_ctx_stack.top
+        scopes: t.Iterable[str | None] = (None,)
+        if req_ctx is not None:
+            scopes = self._scopes(req_ctx.request.blueprints)
+        explicit = context.copy()
+        registry = self.template_context_processors
+        for scope in scopes:
+            for func in registry.get(scope, ()):
+                context.update(self.ensure_sync(func)())
+        context.update(explicit)
+
+    def _add_jinja_item(
+        self, kind: str, registry: dict[str, t.Any], name: str, value: t.Any
+    ) -> None:
+        """Record a filter/test/global; apply it now if the env exists."""
+        registry[name] = value
+        env = vars(self).get("jinja_env")
+        if env is not None:
+            getattr(env, kind)[name] = value
+
+    @setupmethod
+    def template_filter(self, name: str | None = None) -> t.Callable[[F], F]:
+        """Register the decorated function as a Jinja filter, named
+        ``name`` or after the function."""
+
+        def decorator(f: F) -> F:
+            self.add_template_filter(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_template_filter(
+        self, f: t.Callable[..., t.Any], name: str | None = None
+    ) -> None:
+        """Register ``f`` as a Jinja filter (see :meth:`template_filter`)."""
+        self._add_jinja_item("filters", self._jinja_filters, name or f.__name__, f)
+
+    @setupmethod
+    def template_test(self, name: str | None = None) -> t.Callable[[F], F]:
+        """Register the decorated function as a Jinja test (``is name``),
+        named ``name`` or after the function."""
+
+        def decorator(f: F) -> F:
+            self.add_template_test(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_template_test(
+        self, f: t.Callable[..., bool], name: str | None = None
+    ) -> None:
+        """Register ``f`` as a Jinja test (see :meth:`template_test`)."""
+        self._add_jinja_item("tests", self._jinja_tests, name or f.__name__, f)
+
+    @setupmethod
+    def template_global(self, name: str | None = None) -> t.Callable[[F], F]:
+        """Make the decorated function available in every template, named
+        ``name`` or after the function."""
+
+        def decorator(f: F) -> F:
+            self.add_template_global(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_template_global(
+        self, f: t.Callable[..., t.Any], name: str | None = None
+    ) -> None:
+        """Register ``f`` as a template global (see :meth:`template_global`)."""
+        self._add_jinja_item("globals", self._jinja_globals, name or f.__name__, f)
 
     # -- async -------------------------------------------------------------
 

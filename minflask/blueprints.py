@@ -320,6 +320,60 @@ class Blueprint(Scaffold):
         return f
 
     @setupmethod
+    def app_template_filter(self, name: str | None = None) -> t.Callable[[F], F]:
+        """Like :meth:`minflask.Flask.template_filter`, registered on the
+        app with the blueprint."""
+
+        def decorator(f: F) -> F:
+            self.add_app_template_filter(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_app_template_filter(
+        self, f: t.Callable[..., t.Any], name: str | None = None
+    ) -> None:
+        """Like :meth:`minflask.Flask.add_template_filter`, on registration."""
+        self.record_once(lambda s: s.app.add_template_filter(f, name=name))
+
+    @setupmethod
+    def app_template_test(self, name: str | None = None) -> t.Callable[[F], F]:
+        """Like :meth:`minflask.Flask.template_test`, registered on the app
+        with the blueprint."""
+
+        def decorator(f: F) -> F:
+            self.add_app_template_test(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_app_template_test(
+        self, f: t.Callable[..., bool], name: str | None = None
+    ) -> None:
+        """Like :meth:`minflask.Flask.add_template_test`, on registration."""
+        self.record_once(lambda s: s.app.add_template_test(f, name=name))
+
+    @setupmethod
+    def app_template_global(self, name: str | None = None) -> t.Callable[[F], F]:
+        """Like :meth:`minflask.Flask.template_global`, registered on the
+        app with the blueprint."""
+
+        def decorator(f: F) -> F:
+            self.add_app_template_global(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_app_template_global(
+        self, f: t.Callable[..., t.Any], name: str | None = None
+    ) -> None:
+        """Like :meth:`minflask.Flask.add_template_global`, on registration."""
+        self.record_once(lambda s: s.app.add_template_global(f, name=name))
+
+    @setupmethod
     def app_url_value_preprocessor(self, f: F) -> F:
         """Like :meth:`url_value_preprocessor`, for every request of the app."""
         self.record_once(lambda s: s.app.url_value_preprocessors[None].append(f))
