@@ -12,19 +12,31 @@ from functools import update_wrapper
 import werkzeug.utils
 from werkzeug.exceptions import abort as _werkzeug_abort
 
-from .globals import _app_ctx_stack, _request_ctx_stack, current_app, request
+from . import signals
+from .globals import (
+    _app_ctx_stack,
+    _request_ctx_stack,
+    current_app,
+    request,
+    request_ctx,
+    session,
+)
 from .scaffold import get_root_path
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.wrappers import Response as BaseResponse
 
+    from .ctx import RequestContext
     from .wrappers import Response
 
 __all__ = [
     "abort",
+    "flash",
     "get_debug_flag",
+    "get_flashed_messages",
     "get_load_dotenv",
     "get_root_path",
+    "get_template_attribute",
     "make_response",
     "redirect",
     "send_file",
@@ -90,6 +102,13 @@ def abort(code: int | BaseResponse, *args: t.Any, **kwargs: t.Any) -> t.NoReturn
     _werkzeug_abort(code, *args, **kwargs)
 
 
+def get_template_attribute(template_name: str, attribute: str) -> t.Any:
+    """A macro or variable exported by a template, for use from Python:
+    ``get_template_attribute("_macros.html", "hello")("World")``."""
+    template = current_app.jinja_env.get_template(template_name)
+    return getattr(template.module, attribute)
+
+
 def make_response(*args: t.Any) -> Response:
     """Turn a view-style return value into a response object, to add
     headers before returning it. No arguments gives an empty response."""
@@ -97,6 +116,42 @@ def make_response(*args: t.Any) -> Response:
         return current_app.response_class()
     value = args[0] if len(args) == 1 else args
     return current_app.make_response(value)
+
+
+def flash(message: str, category: str = "message") -> None:
+    """Store ``message`` in the session under ``category`` for the next
+    request to show with :func:`get_flashed_messages`; sends
+    ``message_flashed``."""
+    flashes = session.get("_flashes", [])
+    flashes.append((category, message))
+    # Reassigning marks the session modified so the cookie is saved.
+    session["_flashes"] = flashes
+    if signals.message_flashed.receivers:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        signals.message_flashed.send(
+            app, _async_wrapper=app.ensure_sync, message=message, category=category
+        )
+
+
+def get_flashed_messages(
+    with_categories: bool = False,
+    category_filter: t.Iterable[str] = (),
+) -> list[str] | list[tuple[str, str]]:
+    """Take the flashed messages out of the session, as messages or as
+    ``(category, message)`` pairs, optionally only those whose category is
+    in ``category_filter``. Repeated calls in one request return the same
+    messages: they are removed from the session on the first call."""
+    ctx: RequestContext = request_ctx._get_current_object()  # type: ignore[attr-defined]
+    flashes = ctx.flashes
+    if flashes is None:
+        sess = ctx.session
+        flashes = sess.pop("_flashes") if "_flashes" in sess else []
+        ctx.flashes = flashes
+    if category_filter:
+        flashes = [f for f in flashes if f[0] in category_filter]
+    if not with_categories:
+        return [f[1] for f in flashes]
+    return flashes
 
 
 def _send_file_kwargs(**kwargs: t.Any) -> dict[str, t.Any]:
