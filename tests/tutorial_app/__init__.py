@@ -1,0 +1,1 @@
+"""A blog app in the shape of the Flask tutorial, used by test_tutorial.py."""
