@@ -169,3 +169,28 @@ def test_explain_template_loading(
         and "Error" not in found
         and "blueprint 'shop'." not in found
     )
+
+
+def test_async_context_processor_runs_without_extra_packages(folders: Path) -> None:
+    app, bp = make_app(folders)
+
+    @app.context_processor
+    async def site() -> dict[str, str]:
+        return {"site": "Shop"}
+
+    @bp.context_processor
+    async def section() -> dict[str, str]:
+        return {"section": "cart"}
+
+    @bp.route("/cart")
+    def cart() -> str:
+        return render_template_string("{{ site }}/{{ section }}")
+
+    @app.route("/home")
+    def home() -> str:
+        return render_template_string("{{ site }}/{{ section|default('-') }}")
+
+    app.register_blueprint(bp)
+    client = app.test_client()
+    assert client.get("/cart").text == "Shop/cart"
+    assert client.get("/home").text == "Shop/-"
