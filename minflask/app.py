@@ -902,7 +902,7 @@ class Flask(Scaffold):
     def _save_session(self, ctx: RequestContext, response: Response) -> None:
         """Save the session through the session interface, if opened."""
         interface = self.session_interface
-        session = ctx._session
+        session = ctx._opened_session
         if session is None:
             # Never touched: open it now only if saving could still change
             # the response (a permanent cookie refreshed on every request).

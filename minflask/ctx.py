@@ -173,7 +173,7 @@ class RequestContext:
         except HTTPException as e:
             request.routing_exception = e
         self.flashes: list[tuple[str, str]] | None = None
-        self._session = session
+        self._opened_session = session
         self._after_request_functions: list[t.Callable[..., t.Any]] = []
         # One entry per push: the app context pushed along with it, if any.
         self._pushed_app_ctxs: list[AppContext | None] = []
@@ -186,7 +186,7 @@ class RequestContext:
         Any use marks it accessed (the response then varies on Cookie),
         even one that only asks ``in`` or ``len``.
         """
-        session = self._session
+        session = self._opened_session
         if session is None:
             session = self._open_session()
         session.accessed = True
@@ -194,7 +194,18 @@ class RequestContext:
 
     @session.setter
     def session(self, value: SessionMixin | None) -> None:
-        self._session = value
+        self._opened_session = value
+
+    @property
+    def _session(self) -> SessionMixin:
+        """Flask's private name for the session object, kept for code that
+        inspects it: opens the session if needed without marking it accessed."""
+        session = self._opened_session
+        return self._open_session() if session is None else session
+
+    @_session.setter
+    def _session(self, value: SessionMixin | None) -> None:
+        self._opened_session = value
 
     def _open_session(self) -> SessionMixin:
         """Open the session (a null one if the interface gives none)."""
@@ -202,7 +213,7 @@ class RequestContext:
         session = interface.open_session(self.app, self.request)
         if session is None:
             session = interface.make_null_session(self.app)
-        self._session = session
+        self._opened_session = session
         return session
 
     def copy(self) -> RequestContext:
@@ -212,7 +223,7 @@ class RequestContext:
             self.app,
             environ=self.request.environ,
             request=self.request,
-            session=self._session,
+            session=self._opened_session,
         )
 
     def match_request(self) -> None:

@@ -28,11 +28,16 @@ __all__ = [
     "SecureCookieSessionInterface",
     "SessionInterface",
     "SessionMixin",
+    "session_json_serializer",
 ]
 
 #: Distinct key sets whose serializers are kept per interface; past this the
 #: cache starts over, so it cannot grow without bound.
 _SERIALIZER_CACHE_SIZE = 8
+
+#: The tagged JSON serializer the cookie session uses (public in Flask, so
+#: extensions can sign data the same way the session does).
+session_json_serializer = TaggedJSONSerializer()
 
 
 class SessionMixin(MutableMapping[str, t.Any]):
@@ -57,33 +62,18 @@ class SessionMixin(MutableMapping[str, t.Any]):
     #: set this to ``True`` yourself after doing so.
     modified = True
 
-    #: Whether the session was read or written, which makes the response
-    #: depend on the ``Cookie`` header.
-    accessed = True
-
-
-def _reading(method: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
-    """Wrap a dict read so it marks the session ``accessed``."""
-
-    def read(self: SecureCookieSession, *args: t.Any) -> t.Any:
-        self.accessed = True
-        return method(self, *args)
-
-    read.__name__ = method.__name__
-    read.__doc__ = method.__doc__
-    return read
+    #: Whether the session was used during the request, which makes the
+    #: response depend on the ``Cookie`` header. The request context sets it
+    #: each time ``session`` is reached through it.
+    accessed = False
 
 
 class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):
     """The session of :class:`SecureCookieSessionInterface`: a dict that
-    records being read (``accessed``) and changed (``modified``).
-
-    Reads that only reveal keys (``in``, ``len``, iteration) count too: the
-    response still depends on the cookie, so it must get ``Vary: Cookie``.
-    """
+    records being changed (``modified``). Being read (``accessed``) is
+    recorded by the request context, which hands the session out."""
 
     modified = False
-    accessed = False
 
     def __init__(
         self,
@@ -91,34 +81,8 @@ class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):
     ) -> None:
         def on_update(self: SecureCookieSession) -> None:
             self.modified = True
-            self.accessed = True
 
         super().__init__(initial, on_update)
-
-    def __getitem__(self, key: str) -> t.Any:
-        self.accessed = True
-        return super().__getitem__(key)
-
-    def get(self, key: str, default: t.Any = None) -> t.Any:
-        self.accessed = True
-        return super().get(key, default)
-
-    def setdefault(self, key: str, default: t.Any = None) -> t.Any:
-        self.accessed = True
-        return super().setdefault(key, default)
-
-    __contains__ = _reading(dict.__contains__)
-    __len__ = _reading(dict.__len__)
-    __iter__ = _reading(dict.__iter__)
-    __reversed__ = _reading(dict.__reversed__)
-    __eq__ = _reading(dict.__eq__)
-    __ne__ = _reading(dict.__ne__)
-    __or__ = _reading(dict.__or__)
-    __repr__ = _reading(dict.__repr__)
-    keys = _reading(dict.keys)
-    values = _reading(dict.values)
-    items = _reading(dict.items)
-    copy = _reading(dict.copy)
 
 
 class NullSession(SecureCookieSession):
@@ -229,7 +193,7 @@ class SecureCookieSessionInterface(SessionInterface):
     #: How itsdangerous derives the signing key from the secret.
     key_derivation = "hmac"
     #: Turns session data into the cookie payload and back.
-    serializer = TaggedJSONSerializer()
+    serializer = session_json_serializer
     session_class = SecureCookieSession
 
     #: True for subclasses that replace how sessions are loaded, saved or

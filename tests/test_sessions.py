@@ -642,27 +642,21 @@ def test_nested_mutation_needs_modified(app: Flask, client: FlaskClient) -> None
 
 
 def test_secure_cookie_session_flags() -> None:
+    # The object tracks changes only; reads are recorded by the request
+    # context that hands it out (see test_session_accessed_only_via_context).
     s = SecureCookieSession({"a": 1})
     assert (s.modified, s.accessed) == (False, False)
-    assert s["a"] == 1
-    assert (s.modified, s.accessed) == (False, True)
-
-    s = SecureCookieSession({"a": 1})
-    assert s.get("b", 2) == 2
-    assert (s.modified, s.accessed) == (False, True)
-
-    for read in (lambda s: "a" in s, len, iter, lambda s: s.keys(), dict):
-        s = SecureCookieSession({"a": 1})
+    for read in (lambda s: s["a"], lambda s: s.get("b"), len, iter, dict):
         read(s)
-        assert (s.modified, s.accessed) == (False, True)
+    assert (s.modified, s.accessed) == (False, False)
 
     s = SecureCookieSession()
     assert s.setdefault("a", 3) == 3
-    assert s.accessed and s.modified
+    assert s.modified
 
     s = SecureCookieSession()
     s["a"] = 1
-    assert s.accessed and s.modified
+    assert s.modified
 
     s = SecureCookieSession([("a", 1)])
     del s["a"]
@@ -682,7 +676,7 @@ def test_session_mixin_defaults() -> None:
     s = Plain()
     assert s.new is False
     assert s.modified is True
-    assert s.accessed is True
+    assert s.accessed is False
     assert s.permanent is False
     s.permanent = 1  # type: ignore[assignment]
     assert s["_permanent"] is True
@@ -877,3 +871,27 @@ def test_session_transaction_without_secret_key(keyless: Flask) -> None:
         client.session_transaction(),
     ):
         pass
+
+
+def test_session_accessed_only_via_context(app: Flask) -> None:
+    """After a request, the context's session says whether the view used it:
+    saving the cookie does not count as a use."""
+    from minflask.globals import request_ctx
+
+    @app.route("/store")
+    def store_value() -> str:
+        session["v"] = 1
+        return ""
+
+    @app.route("/nothing")
+    def nothing() -> str:
+        return ""
+
+    client = app.test_client()
+    client.get("/store")
+    with client:
+        rv = client.get("/nothing")
+        assert "Vary" not in rv.headers
+        opened = request_ctx._session  # type: ignore[attr-defined]
+        assert dict(opened) == {"v": 1}
+        assert (opened.accessed, opened.modified) == (False, False)

@@ -82,7 +82,7 @@ def test_rendering_opens_the_session_only_when_the_template_reads_it(
         rv = render_template_string("{{ session.get('x') }}" if source == "s" else "-")
         ctx = _request_ctx_stack.top
         assert ctx is not None
-        opened.append(ctx._session is not None)
+        opened.append(ctx._opened_session is not None)
         return rv
 
     client = app.test_client()
