@@ -25,6 +25,7 @@ import os
 import sys
 import threading
 import typing as t
+import weakref
 from collections.abc import Iterator
 from datetime import timedelta
 from functools import cached_property
@@ -250,11 +251,8 @@ class Flask(Scaffold):
                 f"{self.static_url_path}/<path:filename>",
                 endpoint="static",
                 host=static_host,
-                view_func=self._static_view,
+                view_func=_static_view_for(self),
             )
-
-    def _static_view(self, filename: str) -> Response:
-        return self.send_static_file(filename)
 
     def _check_setup_finished(self, f_name: str) -> None:
         if self._got_first_request:
@@ -1172,7 +1170,10 @@ class Flask(Scaffold):
         if server_name:
             sn_host, _, sn_port = server_name.partition(":")
         host = host or sn_host or "127.0.0.1"
-        port = int(port or sn_port or 5000)
+        # An explicit port 0 (pick a free port) must win over SERVER_NAME.
+        if port is None:
+            port = int(sn_port) if sn_port else 5000
+        port = int(port)
         options.setdefault("use_reloader", self.debug)
         options.setdefault("use_debugger", self.debug)
         options.setdefault("threaded", True)
@@ -1183,6 +1184,17 @@ class Flask(Scaffold):
             run_simple(host, port, self, **options)
         finally:
             self._got_first_request = False
+
+
+def _static_view_for(app: Flask) -> t.Callable[..., Response]:
+    """The ``static`` view. It holds the app weakly, so the app's own view
+    table does not keep it alive in a reference cycle."""
+    app_ref = weakref.ref(app)
+
+    def static(filename: str) -> Response:
+        return app_ref().send_static_file(filename)  # type: ignore[union-attr]
+
+    return static
 
 
 def _decode_wsgi(value: str) -> str:

@@ -105,6 +105,20 @@ class Request(_WerkzeugRequest):
             return []
         return _blueprint_chain(name)
 
+    def _load_form_data(self) -> None:
+        """Parse the body once; in debug mode, also make a missing file that
+        was sent as a plain form field explain the missing enctype."""
+        parsed_before = "form" in self.__dict__
+        super()._load_form_data()
+        if (
+            not parsed_before
+            and _config_value("DEBUG")
+            and self.mimetype != "multipart/form-data"
+        ):
+            from .debughelpers import explain_missing_files
+
+            explain_missing_files(self)
+
     def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
         """Raise the 400 for a malformed JSON body. The description says the
         body is not valid JSON; the parser's own message (line, column) is

@@ -31,7 +31,11 @@ class FakeApp:
 def make_provider(
     cls: type[JSONProvider] = DefaultJSONProvider, debug: bool = False
 ) -> t.Any:
-    return cls(t.cast("minflask.Flask", FakeApp(debug)))
+    app = FakeApp(debug)
+    provider = cls(t.cast("minflask.Flask", app))
+    # Providers hold their app weakly (as Flask's do): keep it alive here.
+    provider.fake_app = app
+    return provider
 
 
 @dataclasses.dataclass

@@ -12,6 +12,7 @@ import decimal
 import json
 import typing as t
 import uuid
+import weakref
 from datetime import date
 
 # Importing any part of Werkzeug already loads werkzeug.http, so this is free.
@@ -30,9 +31,9 @@ class JSONProvider:
     """
 
     def __init__(self, app: Flask) -> None:
-        # A plain reference: the app owns the provider, and the cycle is
-        # harmless for the garbage collector.
-        self._app: Flask = app
+        # A weak proxy, as Flask documents: the app owns the provider, and a
+        # strong back-reference would keep the app alive until a gc pass.
+        self._app: Flask = t.cast("Flask", weakref.proxy(app))
 
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
         """Serialize ``obj`` to a JSON string."""
