@@ -563,17 +563,24 @@ class Flask(Scaffold):
         It runs on a fresh asyncio event loop in this thread, with a copy of
         the current context so the context proxies work inside it. When a
         loop is already running here, it runs in a helper thread instead.
+        Context variables it sets (pushed contexts included) are then set in
+        the caller's context too, as if it had been a plain call.
         """
 
         import asyncio  # only apps with async views pay for importing it
 
         def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            coro = func(*args, **kwargs)
+            final: list[contextvars.Context] = []
+            coro = _capture_context(func(*args, **kwargs), final)
             try:
-                asyncio.get_running_loop()
-            except RuntimeError:
-                return asyncio.run(coro)
-            return _run_in_thread(coro)
+                try:
+                    asyncio.get_running_loop()
+                except RuntimeError:
+                    return asyncio.run(coro)
+                return _run_in_thread(coro)
+            finally:
+                if final:
+                    _adopt_context(final[0])
 
         wrapper.__name__ = getattr(func, "__name__", "wrapper")
         wrapper.__wrapped__ = func  # type: ignore[attr-defined]
@@ -1235,3 +1242,22 @@ def _run_in_thread(coro: t.Coroutine[t.Any, t.Any, t.Any]) -> t.Any:
     if failure:
         raise failure[0]
     return result[0]
+
+
+async def _capture_context(
+    coro: t.Coroutine[t.Any, t.Any, t.Any], final: list[contextvars.Context]
+) -> t.Any:
+    """Await ``coro``, then keep a copy of the task's context in ``final``
+    (the task runs in its own copy, so its changes would otherwise be lost)."""
+    try:
+        return await coro
+    finally:
+        final.append(contextvars.copy_context())
+
+
+def _adopt_context(context: contextvars.Context) -> None:
+    """Give each variable in ``context`` the same value in the current
+    context, so a stream primed in an async view keeps its contexts."""
+    for var, value in context.items():
+        if var.get(_sentinel) is not value:
+            var.set(value)
