@@ -165,7 +165,7 @@ class RequestContext:
         self.app = app
         if request is None:
             request = app.request_class(environ)
-        request.json_module = app.json  # type: ignore[assignment]
+        request.json_module = app.json
         self.request: Request = request
         self.url_adapter: MapAdapter | None = None
         try:

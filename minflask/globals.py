@@ -51,3 +51,26 @@ g: _AppCtxGlobals = _proxy(_app_ctx_stack, "g", _no_app_msg)
 request_ctx: RequestContext = _proxy(_request_ctx_stack, None, _no_req_msg)
 request: Request = _proxy(_request_ctx_stack, "request", _no_req_msg)
 session: SessionMixin = _proxy(_request_ctx_stack, "session", _no_req_msg)
+
+
+class _StackVar:
+    """Flask keeps its contexts in context variables named ``_cv_app`` and
+    ``_cv_request``; code written against Flask sometimes reads them. This
+    answers ``.get()`` from the matching stack, read-only."""
+
+    def __init__(self, stack: LocalStack[t.Any], name: str) -> None:
+        self._stack = stack
+        self.name = name
+
+    def get(self, *default: t.Any) -> t.Any:
+        """The active context; ``default`` (or LookupError) when none is."""
+        top = self._stack.top
+        if top is not None:
+            return top
+        if default:
+            return default[0]
+        raise LookupError(self.name)
+
+
+_cv_app = _StackVar(_app_ctx_stack, "minflask.app_ctx")
+_cv_request = _StackVar(_request_ctx_stack, "minflask.request_ctx")

@@ -13,6 +13,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
+from . import json
 from .globals import _app_ctx_stack
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -31,6 +32,10 @@ class Request(_WerkzeugRequest):
     ``url_rule``, ``view_args`` and ``routing_exception`` are filled in by
     the request context when the URL is matched.
     """
+
+    #: ``minflask.json`` (the current app's provider); the request context
+    #: sets the app's provider itself on each request it creates.
+    json_module: t.Any = json
 
     #: The matched rule, or None before matching or when matching failed.
     url_rule: Rule | None = None
@@ -145,6 +150,8 @@ class Response(_WerkzeugResponse):
 
     default_mimetype: str | None = "text/html"
     autocorrect_location_header = False
+    #: ``minflask.json``, so ``response.json`` uses the current app's provider.
+    json_module: t.Any = json
 
     @property
     def max_cookie_size(self) -> int:  # type: ignore[override]

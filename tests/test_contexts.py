@@ -785,3 +785,34 @@ def test_stream_with_context_outside_request() -> None:
 
     with pytest.raises(RuntimeError, match="request context"):
         stream_with_context(generate())
+
+
+def test_flask_private_context_vars_answer_get() -> None:
+    """``_cv_app``/``_cv_request`` read like Flask's context variables."""
+    from minflask.globals import _cv_app, _cv_request
+
+    app = Flask("cvapp")
+    assert _cv_app.get(None) is None
+    with pytest.raises(LookupError):
+        _cv_request.get()
+    with app.test_request_context() as ctx:
+        assert _cv_request.get() is ctx
+        assert _cv_app.get(None).app is app
+    assert _cv_request.get(None) is None
+
+
+def test_hand_built_response_json_uses_app_provider() -> None:
+    """A response made by hand parses JSON with the current app's provider."""
+    from minflask import Response
+    from minflask.json.provider import DefaultJSONProvider
+
+    class Loud(DefaultJSONProvider):
+        def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+            return {"loaded_by": "app", **super().loads(s, **kwargs)}
+
+    app = Flask("jsonapp")
+    app.json = Loud(app)
+    rv = Response('{"a": 1}', mimetype="application/json")
+    assert rv.get_json() == {"a": 1}
+    with app.app_context():
+        assert rv.get_json() == {"loaded_by": "app", "a": 1}
