@@ -65,7 +65,9 @@ from .wrappers import Request, Response, _blueprint_chain
 if t.TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
+    from ._cli_runner import FlaskCliRunner
     from .blueprints import Blueprint
+    from .cli import AppGroup
     from .sessions import SessionInterface
     from .templating import DispatchingJinjaLoader, Environment
     from .testing import FlaskClient
@@ -274,6 +276,14 @@ class Flask(Scaffold):
                 return "__main__"
             return str(os.path.splitext(os.path.basename(filename))[0])
         return self.import_name
+
+    @cached_property
+    def cli(self) -> AppGroup:
+        """The app's command group, merged into the ``minflask`` command;
+        created on first use so that apps which never use it skip click."""
+        from .cli import AppGroup
+
+        return AppGroup(self.name)
 
     @cached_property
     def logger(self) -> logging.Logger:
@@ -1151,6 +1161,15 @@ class Flask(Scaffold):
             cls = FlaskClient
         return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
 
+    def test_cli_runner(self, **kwargs: t.Any) -> FlaskCliRunner:
+        """A runner for this app's commands (``runner.invoke(args=[...])``)."""
+        cls = self.test_cli_runner_class
+        if cls is None:
+            from ._cli_runner import FlaskCliRunner
+
+            cls = FlaskCliRunner
+        return cls(self, **kwargs)
+
     def run(
         self,
         host: str | None = None,
@@ -1165,11 +1184,25 @@ class Flask(Scaffold):
         production; use a WSGI server such as gunicorn there.
         """
         if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+            # The command line already serves this app (in the reloader's
+            # child too): a module-level app.run() must not start another.
             from werkzeug.serving import is_running_from_reloader
 
             if not is_running_from_reloader():
-                # The command line already runs a server around this app.
-                return
+                sys.stderr.write(
+                    " * Ignoring a call to 'app.run()' that would block the"
+                    " current 'minflask' CLI command.\n   Only call 'app.run()'"
+                    " in an 'if __name__ == \"__main__\"' guard.\n"
+                )
+            return
+
+        from . import cli
+        from .helpers import get_load_dotenv
+
+        if get_load_dotenv(load_dotenv):
+            cli.load_dotenv()
+            if "FLASK_DEBUG" in os.environ:
+                self.debug = get_debug_flag()
         if debug is not None:
             self.debug = bool(debug)
         server_name = self.config.get("SERVER_NAME")
@@ -1184,6 +1217,7 @@ class Flask(Scaffold):
         options.setdefault("use_reloader", self.debug)
         options.setdefault("use_debugger", self.debug)
         options.setdefault("threaded", True)
+        cli.show_server_banner(self.debug, self.name)
 
         from werkzeug.serving import run_simple
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 import typing as t
 from collections import defaultdict
+from functools import cached_property
 
 from .scaffold import Scaffold, _endpoint_from_view_func, _sentinel, setupmethod
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .app import Flask
+    from .cli import AppGroup
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 DeferredSetupFunction = t.Callable[["BlueprintSetupState"], None]
@@ -120,6 +122,14 @@ class Blueprint(Scaffold):
         self.url_values_defaults: dict[str, t.Any] = url_defaults or {}
         self.cli_group = cli_group
         self._blueprints: list[tuple[Blueprint, dict[str, t.Any]]] = []
+
+    @cached_property
+    def cli(self) -> AppGroup:
+        """This blueprint's commands, added to ``app.cli`` on registration
+        (see ``cli_group``); created on first use so click loads only then."""
+        from .cli import AppGroup
+
+        return AppGroup(self.name)
 
     def _check_setup_finished(self, f_name: str) -> None:
         if self._got_registered_once:
@@ -229,7 +239,21 @@ class Blueprint(Scaffold):
         child.register(app, options)
 
     def _register_cli(self, app: Flask, options: dict[str, t.Any]) -> None:
-        """Hook for the command line (blueprint command groups)."""
+        """Add this blueprint's commands to ``app.cli``: as a group named by
+        ``cli_group`` (the registered name by default), or at the top level
+        when ``cli_group`` is None. A blueprint without commands adds nothing."""
+        cli: AppGroup | None = vars(self).get("cli")
+        if cli is None or not cli.commands:
+            return
+        group = options.get("cli_group", self.cli_group)
+        if group is None:
+            app.cli.commands.update(cli.commands)
+            return
+        if group is _sentinel:
+            prefix = options.get("name_prefix", "")
+            group = f"{prefix}.{options.get('name', self.name)}".lstrip(".")
+        cli.name = group
+        app.cli.add_command(cli, group)
 
     def _merge_blueprint_funcs(self, app: Flask, name: str) -> None:
         """Copy this blueprint's scoped hooks into the app's registries,

@@ -21,8 +21,20 @@ from werkzeug.wrappers import Request as BaseRequest
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.test import TestResponse
 
+    from ._cli_runner import FlaskCliRunner as FlaskCliRunner
     from .app import Flask
     from .sessions import SessionMixin
+
+
+def __getattr__(name: str) -> t.Any:
+    """``FlaskCliRunner`` is imported on first use: it needs click, which
+    the test client does not."""
+    if name == "FlaskCliRunner":
+        from ._cli_runner import FlaskCliRunner
+
+        globals()[name] = FlaskCliRunner
+        return FlaskCliRunner
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class EnvironBuilder(werkzeug.test.EnvironBuilder):
