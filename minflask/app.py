@@ -1189,10 +1189,10 @@ class Flask(Scaffold):
             from werkzeug.serving import is_running_from_reloader
 
             if not is_running_from_reloader():
-                sys.stderr.write(
+                print(
                     " * Ignoring a call to 'app.run()' that would block the"
                     " current 'minflask' CLI command.\n   Only call 'app.run()'"
-                    " in an 'if __name__ == \"__main__\"' guard.\n"
+                    " in an 'if __name__ == \"__main__\"' guard."
                 )
             return
 
