@@ -1,0 +1,1 @@
+"""A subpackage without an app of its own."""

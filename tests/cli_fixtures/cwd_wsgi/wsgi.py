@@ -1,0 +1,7 @@
+"""Found without --app: ``wsgi.py`` wins over ``app.py``."""
+
+from __future__ import annotations
+
+from minflask import Flask
+
+app = Flask("cwd_wsgi")
