@@ -64,8 +64,17 @@ _LAZY = {
 }
 
 
+#: Submodules that ``import flask`` makes reachable as attributes (its app
+#: module imports them); minflask imports them when first reached instead.
+_SUBMODULES = frozenset(
+    {"cli", "debughelpers", "logging", "sessions", "templating", "typing"}
+)
+
+
 def __getattr__(name: str) -> t.Any:
     """Import the module behind a lazily exported name on first access."""
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

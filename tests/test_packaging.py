@@ -218,3 +218,25 @@ def test_demo_command_line_rejects_bad_port(capsys: pytest.CaptureFixture[str]) 
         parse_args(["--port", "web"])
     assert exc.value.code == 2
     assert "invalid int value: 'web'" in capsys.readouterr().err
+
+
+def test_submodules_are_attributes_after_import_but_load_lazily() -> None:
+    """As after ``import flask``, ``minflask.templating`` etc. are reachable
+    as attributes; Jinja and click still load only when those are used."""
+    code = (
+        "import sys, minflask\n"
+        "heavy = [m for m in ('jinja2', 'click') if m in sys.modules]\n"
+        "assert heavy == [], heavy\n"
+        "class S(dict, minflask.sessions.SessionMixin): pass\n"
+        "assert minflask.templating.Environment.__module__ == 'minflask.templating'\n"
+        "assert minflask.json.tag.TaggedJSONSerializer\n"
+        "assert minflask.cli.FlaskGroup and minflask.typing and minflask.logging\n"
+        "try:\n"
+        "    minflask.no_such_thing\n"
+        "except AttributeError as e:\n"
+        "    assert 'no_such_thing' in str(e)\n"
+        "else:\n"
+        "    raise SystemExit('missing attribute did not raise')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -61,3 +61,13 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     arguments as an object. Needs an app context; see ``app.json.response``.
     """
     return current_app.json.response(*args, **kwargs)
+
+
+def __getattr__(name: str) -> t.Any:
+    """``minflask.json.tag`` is reachable after ``import minflask``, as in
+    Flask, but imported only when first used."""
+    if name == "tag":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.tag")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
