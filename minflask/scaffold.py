@@ -106,14 +106,15 @@ def find_package_folder(import_name: str) -> str:
 
 
 def find_install_prefix(package_folder: str) -> str | None:
-    """The install prefix when ``package_folder`` lies inside ``sys.prefix``
-    (``<prefix>/lib/pythonX.Y/site-packages`` gives ``<prefix>``), else None."""
+    """The install prefix: ``sys.prefix`` when ``package_folder`` lies inside
+    it, else the prefix a ``site-packages`` folder was installed under
+    (``--user``, ``--prefix``, ``--target``); None when not installed."""
     prefix = os.path.abspath(sys.prefix)
-    if os.path.commonpath([prefix, package_folder]) != prefix:
-        return None
+    if os.path.commonpath([prefix, package_folder]) == prefix:
+        return prefix
     head, tail = os.path.split(package_folder)
     if tail.lower() != "site-packages":
-        return prefix
+        return None
     parent, folder = os.path.split(head)
     if folder.lower() == "lib":
         return parent
