@@ -720,7 +720,7 @@ class SeparatedPathType(click.Path):
     type=click.Path(exists=True, dir_okay=False, resolve_path=True),
     callback=_validate_key,
     expose_value=False,
-    help="The private key file that goes with '--cert'.",
+    help="The key file that goes with '--cert'.",
 )
 @click.option(
     "--reload/--no-reload",
@@ -811,7 +811,7 @@ def shell_command() -> None:
     """Start an interactive Python shell inside the app's context.
 
     The names the app's shell context processors return are predefined
-    (``app`` and ``g`` at least), handy for quick management tasks.
+    ('app' and 'g' at least), handy for quick management tasks.
     """
     import code
 
