@@ -58,6 +58,7 @@ from .scaffold import (
     _endpoint_from_view_func,
     find_install_prefix,
     find_package_folder,
+    registering_decorator,
     setupmethod,
 )
 from .wrappers import Request, Response, _blueprint_chain
@@ -239,9 +240,11 @@ class Flask(Scaffold):
         self.template_context_processors[None].append(_default_template_ctx_processor)
         # Filters, tests and globals registered through the app; kept here
         # so registering them does not create the Jinja environment.
-        self._jinja_filters: dict[str, t.Callable[..., t.Any]] = {}
-        self._jinja_tests: dict[str, t.Callable[..., t.Any]] = {}
-        self._jinja_globals: dict[str, t.Any] = {}
+        self._jinja_items: dict[str, dict[str, t.Any]] = {
+            "filters": {},
+            "tests": {},
+            "globals": {},
+        }
 
         if self.has_static_folder:
             if bool(static_host) != host_matching:
@@ -456,9 +459,8 @@ class Flask(Scaffold):
             g=g,
         )
         env.policies["json.dumps_function"] = self.json.dumps
-        env.filters.update(self._jinja_filters)
-        env.tests.update(self._jinja_tests)
-        env.globals.update(self._jinja_globals)
+        for kind, items in self._jinja_items.items():
+            getattr(env, kind).update(items)
         return env
 
     def create_global_jinja_loader(self) -> DispatchingJinjaLoader:
@@ -490,11 +492,9 @@ class Flask(Scaffold):
                 context.update(self.ensure_sync(func)())
         context.update(explicit)
 
-    def _add_jinja_item(
-        self, kind: str, registry: dict[str, t.Any], name: str, value: t.Any
-    ) -> None:
+    def _add_jinja_item(self, kind: str, name: str, value: t.Any) -> None:
         """Record a filter/test/global; apply it now if the env exists."""
-        registry[name] = value
+        self._jinja_items[kind][name] = value
         env = vars(self).get("jinja_env")
         if env is not None:
             getattr(env, kind)[name] = value
@@ -503,55 +503,40 @@ class Flask(Scaffold):
     def template_filter(self, name: str | None = None) -> t.Callable[[F], F]:
         """Register the decorated function as a Jinja filter, named
         ``name`` or after the function."""
-
-        def decorator(f: F) -> F:
-            self.add_template_filter(f, name=name)
-            return f
-
-        return decorator
+        return registering_decorator(self.add_template_filter, name)
 
     @setupmethod
     def add_template_filter(
         self, f: t.Callable[..., t.Any], name: str | None = None
     ) -> None:
         """Register ``f`` as a Jinja filter (see :meth:`template_filter`)."""
-        self._add_jinja_item("filters", self._jinja_filters, name or f.__name__, f)
+        self._add_jinja_item("filters", name or f.__name__, f)
 
     @setupmethod
     def template_test(self, name: str | None = None) -> t.Callable[[F], F]:
         """Register the decorated function as a Jinja test (``is name``),
         named ``name`` or after the function."""
-
-        def decorator(f: F) -> F:
-            self.add_template_test(f, name=name)
-            return f
-
-        return decorator
+        return registering_decorator(self.add_template_test, name)
 
     @setupmethod
     def add_template_test(
         self, f: t.Callable[..., bool], name: str | None = None
     ) -> None:
         """Register ``f`` as a Jinja test (see :meth:`template_test`)."""
-        self._add_jinja_item("tests", self._jinja_tests, name or f.__name__, f)
+        self._add_jinja_item("tests", name or f.__name__, f)
 
     @setupmethod
     def template_global(self, name: str | None = None) -> t.Callable[[F], F]:
         """Make the decorated function available in every template, named
         ``name`` or after the function."""
-
-        def decorator(f: F) -> F:
-            self.add_template_global(f, name=name)
-            return f
-
-        return decorator
+        return registering_decorator(self.add_template_global, name)
 
     @setupmethod
     def add_template_global(
         self, f: t.Callable[..., t.Any], name: str | None = None
     ) -> None:
         """Register ``f`` as a template global (see :meth:`template_global`)."""
-        self._add_jinja_item("globals", self._jinja_globals, name or f.__name__, f)
+        self._add_jinja_item("globals", name or f.__name__, f)
 
     # -- async -------------------------------------------------------------
 

@@ -14,7 +14,13 @@ import typing as t
 from collections import defaultdict
 from functools import cached_property
 
-from .scaffold import Scaffold, _endpoint_from_view_func, _sentinel, setupmethod
+from .scaffold import (
+    Scaffold,
+    _endpoint_from_view_func,
+    _sentinel,
+    registering_decorator,
+    setupmethod,
+)
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .app import Flask
@@ -347,12 +353,7 @@ class Blueprint(Scaffold):
     def app_template_filter(self, name: str | None = None) -> t.Callable[[F], F]:
         """Like :meth:`minflask.Flask.template_filter`, registered on the
         app with the blueprint."""
-
-        def decorator(f: F) -> F:
-            self.add_app_template_filter(f, name=name)
-            return f
-
-        return decorator
+        return registering_decorator(self.add_app_template_filter, name)
 
     @setupmethod
     def add_app_template_filter(
@@ -365,12 +366,7 @@ class Blueprint(Scaffold):
     def app_template_test(self, name: str | None = None) -> t.Callable[[F], F]:
         """Like :meth:`minflask.Flask.template_test`, registered on the app
         with the blueprint."""
-
-        def decorator(f: F) -> F:
-            self.add_app_template_test(f, name=name)
-            return f
-
-        return decorator
+        return registering_decorator(self.add_app_template_test, name)
 
     @setupmethod
     def add_app_template_test(
@@ -383,12 +379,7 @@ class Blueprint(Scaffold):
     def app_template_global(self, name: str | None = None) -> t.Callable[[F], F]:
         """Like :meth:`minflask.Flask.template_global`, registered on the
         app with the blueprint."""
-
-        def decorator(f: F) -> F:
-            self.add_app_template_global(f, name=name)
-            return f
-
-        return decorator
+        return registering_decorator(self.add_app_template_global, name)
 
     @setupmethod
     def add_app_template_global(

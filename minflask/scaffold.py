@@ -45,6 +45,19 @@ def setupmethod(f: F) -> F:
     return update_wrapper(wrapper, f)  # type: ignore[return-value]
 
 
+def registering_decorator(
+    register: t.Callable[..., None], name: str | None
+) -> t.Callable[[F], F]:
+    """A decorator that hands the function to ``register`` (with ``name``)
+    and returns it unchanged: the shape of ``@app.template_filter(name)``."""
+
+    def decorator(f: F) -> F:
+        register(f, name=name)
+        return f
+
+    return decorator
+
+
 def _endpoint_from_view_func(view_func: t.Callable[..., t.Any] | None) -> str:
     """The default endpoint: the view function's name."""
     if view_func is None:
