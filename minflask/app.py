@@ -91,18 +91,26 @@ def _make_timedelta(value: t.Any) -> timedelta:
 
 
 class _DefaultSessionInterface:
-    """Class-level default for ``Flask.session_interface``: the signed-cookie
-    interface, imported on first use. Assigning on an app or a subclass
-    replaces it as usual."""
+    """Default for ``Flask.session_interface``: on an app's first use, the
+    interface its ``SESSION_TYPE`` names (the shared signed-cookie one
+    unless set), then kept on that app. On the class, the cookie interface.
+    Assigning on an app or a subclass replaces it as usual."""
 
-    _instance: SessionInterface | None = None
+    _lock = threading.Lock()
 
-    def __get__(self, obj: object, owner: type | None = None) -> SessionInterface:
-        if self._instance is None:
-            from .sessions import SecureCookieSessionInterface
+    def __get__(self, obj: Flask | None, owner: type | None = None) -> SessionInterface:
+        from .sessions import _interface_from_config, _shared_cookie_interface
 
-            self._instance = SecureCookieSessionInterface()
-        return self._instance
+        if obj is None:
+            return _shared_cookie_interface()
+        # Stored in the instance dict, which wins over this non-data
+        # descriptor: later lookups are plain attribute reads.
+        with self._lock:
+            interface = obj.__dict__.get("session_interface")
+            if interface is None:
+                interface = _interface_from_config(obj)
+                obj.__dict__["session_interface"] = interface
+        return interface
 
 
 class _DefaultJinjaEnvironment:
