@@ -1,4 +1,8 @@
-"""Serve the demo app: ``python -m demo [--host HOST] [--port PORT] [--debug]``."""
+"""Serve the demo: ``python -m demo [--host HOST] [--port PORT] [--debug]``.
+
+Werkzeug's development server, for trying the app on your machine. For
+production use a WSGI server such as gunicorn (see the README).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from collections.abc import Sequence
 
 from werkzeug.serving import run_simple
 
-from . import create_app
+from minflask import Flask
+
+from . import create_app, db
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -26,18 +32,43 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def session_store(app: Flask) -> str:
+    """The session store in use, as the interface (not the config) says."""
+    if hasattr(app.session_interface, "revoke"):
+        return f"{app.config['SESSION_TYPE']} (server-side)"
+    return "signed cookies"
+
+
+def banner(app: Flask, host: str, port: int) -> str:
+    """What to tell the person who started the server."""
+    shown_host = f"[{host}]" if ":" in host else host
+    lines = [
+        f"minflask demo: http://{shown_host}:{port}/ (Ctrl+C to stop)",
+        f"  data and sessions: {app.instance_path}",
+        f"  sessions: {session_store(app)}",
+    ]
+    with app.app_context():
+        if db.sample_user_exists():
+            lines.append(f"  sample login: {db.SAMPLE_EMAIL} / {db.SAMPLE_PASSWORD}")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Build the app and serve it until interrupted."""
     args = parse_args(argv)
     app = create_app()
     app.debug = args.debug
     # With the reloader on, this module runs again in a child process that
-    # Werkzeug marks with WERKZEUG_RUN_MAIN; print the address only once.
+    # Werkzeug marks with WERKZEUG_RUN_MAIN; print the banner only once.
     if not os.environ.get("WERKZEUG_RUN_MAIN"):
-        host = f"[{args.host}]" if ":" in args.host else args.host
-        print(f"minflask demo: http://{host}:{args.port}/ (Ctrl+C to stop)", flush=True)
+        print(banner(app, args.host, args.port), flush=True)
     run_simple(
-        args.host, args.port, app, use_reloader=args.debug, use_debugger=args.debug
+        args.host,
+        args.port,
+        app,
+        use_reloader=args.debug,
+        use_debugger=args.debug,
+        threaded=True,
     )
 
 

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -159,45 +158,7 @@ def test_dev_py_venv_bin_is_platform_specific(tmp_path: Path) -> None:
     assert dev.venv_bin(tmp_path, "ruff") == expected
 
 
-# -- placeholder demo ------------------------------------------------------------
-
-
-@pytest.fixture
-def client() -> Any:
-    """A test client for the demo app (imported here: it needs the finished core)."""
-    from demo import create_app
-
-    return create_app().test_client()
-
-
-def test_demo_home_lists_routes(client: Any) -> None:
-    response = client.get("/")
-    assert response.status_code == 200
-    assert response.mimetype == "text/html"
-    body = response.get_data(as_text=True)
-    assert 'href="/hello/World"' in body
-    assert 'href="/api/info"' in body
-
-
-def test_demo_hello_escapes_name(client: Any) -> None:
-    assert client.get("/hello/Ada").get_data(as_text=True) == "<h1>Hello, Ada!</h1>"
-    body = client.get("/hello/%3Cb%3E").get_data(as_text=True)
-    assert body == "<h1>Hello, &lt;b&gt;!</h1>"
-
-
-def test_demo_json_route(client: Any) -> None:
-    response = client.get("/api/info")
-    assert response.status_code == 200
-    assert response.mimetype == "application/json"
-    data = response.get_json()
-    assert data["name"] == "minflask"
-    assert data["version"] == minflask.__version__
-    assert {"/", "/hello/<name>", "/api/info"} <= set(data["routes"])
-
-
-def test_demo_unknown_route_and_wrong_method(client: Any) -> None:
-    assert client.get("/missing").status_code == 404
-    assert client.post("/").status_code == 405
+# -- the demo's command line ------------------------------------------------
 
 
 def test_demo_command_line_defaults_match_readme() -> None:
