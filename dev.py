@@ -3,10 +3,14 @@
 
     python3 dev.py demo [ARGS...]   serve the demo app (ARGS go to ``python -m demo``)
     python3 dev.py test [ARGS...]   ruff, ruff format --check, mypy, then pytest ARGS
+    python3 dev.py bench [ARGS...]  benchmarks against Flask and Bottle (``-m benchmarks``)
 
 The first run creates ``.venv`` and installs the project into it (editable,
-with the ``dev`` extra). Later runs reinstall only when pyproject.toml or the
-package version changed. Standard library only, on purpose.
+with the ``dev`` extra). ``bench`` uses its own ``.venv-bench`` with the
+``bench`` extra instead, so Flask and Bottle never land in ``.venv``, where
+the tests must run without them. Later runs reinstall only when
+pyproject.toml or the package version changed. Standard library only, on
+purpose.
 """
 
 from __future__ import annotations
@@ -17,14 +21,16 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 EXTRAS = "dev"
+BENCH_VENV = ROOT / ".venv-bench"
+BENCH_EXTRAS = "bench"
 STAMP_NAME = ".dev-install-stamp"
-USAGE = "usage: python3 dev.py {demo,test} [ARGS...]"
+USAGE = "usage: python3 dev.py {demo,test,bench} [ARGS...]"
 
 # (what to show, venv executable, its arguments); run in order, stop at a failure.
 CHECKS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -64,7 +70,7 @@ def package_version(root: Path) -> str:
     return ""
 
 
-def install_stamp(root: Path) -> str:
+def install_stamp(root: Path, extras: str = EXTRAS) -> str:
     """Hash of everything that decides what an editable install contains.
 
     The version is part of it because installed metadata records the version
@@ -72,7 +78,7 @@ def install_stamp(root: Path) -> str:
     """
     digest = hashlib.sha256()
     digest.update((root / "pyproject.toml").read_bytes())
-    digest.update(f"\0{EXTRAS}\0{package_version(root)}".encode())
+    digest.update(f"\0{extras}\0{package_version(root)}".encode())
     return digest.hexdigest()
 
 
@@ -96,19 +102,19 @@ def create_venv(venv: Path) -> None:
         )
 
 
-def ensure_env(root: Path, venv: Path) -> None:
+def ensure_env(root: Path, venv: Path, extras: str = EXTRAS) -> None:
     """Make ``venv`` exist and hold an up-to-date install of the project."""
     if not venv_bin(venv, "python").exists():
         create_venv(venv)
-    stamp = install_stamp(root)
+    stamp = install_stamp(root, extras)
     if not needs_install(venv, stamp):
         return
     if (venv / STAMP_NAME).exists():
         say("pyproject.toml or the version changed: reinstalling")
     else:
-        say(f"installing minflask[{EXTRAS}] into {venv.name} (takes a minute)")
+        say(f"installing minflask[{extras}] into {venv.name} (takes a minute)")
     command = [str(venv_bin(venv, "python")), "-m", "pip", "install", "--quiet"]
-    code = subprocess.run([*command, "-e", f".[{EXTRAS}]"], cwd=root).returncode
+    code = subprocess.run([*command, "-e", f".[{extras}]"], cwd=root).returncode
     if code != 0:
         raise SystemExit(f"dev.py: pip install failed (exit {code})")
     (venv / STAMP_NAME).write_text(stamp + "\n", "utf-8")
@@ -152,7 +158,19 @@ def run_tests(args: Sequence[str]) -> int:
     return 0
 
 
-COMMANDS = {"demo": run_demo, "test": run_tests}
+def run_bench(args: Sequence[str]) -> int:
+    """Run the benchmarks (``python -m benchmarks ARGS``) in the bench venv."""
+    argv = [str(venv_bin(BENCH_VENV, "python")), "-m", "benchmarks", *args]
+    say("running the benchmarks (a few minutes; --quick for a short run)")
+    return subprocess.run(argv, cwd=ROOT, env=child_env(BENCH_VENV)).returncode
+
+
+# command -> (what runs it, the venv it runs in, the extra installed there)
+COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], Path, str]] = {
+    "demo": (run_demo, VENV, EXTRAS),
+    "test": (run_tests, VENV, EXTRAS),
+    "bench": (run_bench, BENCH_VENV, BENCH_EXTRAS),
+}
 
 
 def main(argv: Sequence[str]) -> int:
@@ -160,8 +178,9 @@ def main(argv: Sequence[str]) -> int:
     if not argv or argv[0] not in COMMANDS:
         print(USAGE, file=sys.stderr)
         return 2
-    ensure_env(ROOT, VENV)
-    return COMMANDS[argv[0]](argv[1:])
+    command, venv, extras = COMMANDS[argv[0]]
+    ensure_env(ROOT, venv, extras)
+    return command(argv[1:])
 
 
 if __name__ == "__main__":

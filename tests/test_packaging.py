@@ -118,7 +118,12 @@ def test_ci_script_is_valid_bash() -> None:
 
 
 def test_dev_py_knows_the_readme_commands() -> None:
-    assert {cmd.split()[-1] for cmd in readme_commands()} == set(dev.COMMANDS)
+    # The set-up block has the two set-up commands; every other dev.py
+    # command (bench) is shown somewhere else in the README.
+    assert {cmd.split()[-1] for cmd in readme_commands()} <= set(dev.COMMANDS)
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for command in dev.COMMANDS:
+        assert f"python3 dev.py {command}" in readme
 
 
 @pytest.mark.parametrize("argv", [[], ["deploy"]])

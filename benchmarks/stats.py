@@ -1,0 +1,109 @@
+"""Medians, ratios, geometric means and the issue's targets, as plain functions."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+#: The targets of issue 6 (ratios from one run on one machine).
+FLASK_GEOMEAN_MIN = 4.0
+FLASK_EACH_MIN = 1.5
+BOTTLE_GEOMEAN_MIN = 1.0
+IMPORT_RATIO_MAX = 0.5
+
+
+def median(values: Sequence[float]) -> float:
+    """The median; raises ValueError on no values."""
+    if not values:
+        raise ValueError("median of no values")
+    return statistics.median(values)
+
+
+def geometric_mean(values: Iterable[float]) -> float:
+    """The geometric mean of positive values; raises ValueError on none."""
+    logs = [math.log(v) for v in values]
+    if not logs:
+        raise ValueError("geometric mean of no values")
+    return math.exp(math.fsum(logs) / len(logs))
+
+
+def ratio(subject: float | None, baseline: float | None) -> float | None:
+    """``subject / baseline``, or None when either side was not measured."""
+    if subject is None or not baseline:
+        return None
+    return subject / baseline
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target line: what is required, what was measured, and the verdict."""
+
+    label: str
+    measured: float | None
+    passed: bool
+    shown: str = ""
+
+    @property
+    def display(self) -> str:
+        """The measurement as the targets list prints it."""
+        if self.measured is None:
+            return "not measured in this run"
+        return self.shown or f"{self.measured:.2f}"
+
+    @property
+    def verdict(self) -> str:
+        """PASS, FAIL, or SKIP when the run did not measure it."""
+        if self.measured is None:
+            return "SKIP"
+        return "PASS" if self.passed else "FAIL"
+
+
+def at_least(label: str, measured: float | None, minimum: float) -> Target:
+    """A target met when ``measured >= minimum``."""
+    return Target(label, measured, measured is not None and measured >= minimum)
+
+
+def at_most(label: str, measured: float | None, maximum: float) -> Target:
+    """A target met when ``measured <= maximum``."""
+    return Target(label, measured, measured is not None and measured <= maximum)
+
+
+def covered_geomean(ratios: Mapping[str, float], names: Sequence[str]) -> float | None:
+    """Geometric mean of ``ratios`` over ``names``; None if any was not measured.
+
+    A target stated over a set of scenarios must not pass on a subset.
+    """
+    if not names or any(name not in ratios for name in names):
+        return None
+    return geometric_mean(ratios[name] for name in names)
+
+
+def speed_targets(
+    flask_ratios: Mapping[str, float],
+    bottle_ratios: Mapping[str, float],
+    all_names: Sequence[str],
+    bottle_names: Sequence[str],
+) -> list[Target]:
+    """The dispatch targets from per-scenario minflask/Flask and minflask/Bottle ratios."""
+    complete = all(name in flask_ratios for name in all_names)
+    lowest = min(flask_ratios.values()) if complete and flask_ratios else None
+    return [
+        at_least(
+            f"minflask/Flask geometric mean >= {FLASK_GEOMEAN_MIN}",
+            covered_geomean(flask_ratios, all_names),
+            FLASK_GEOMEAN_MIN,
+        ),
+        at_least(
+            f"minflask/Flask in every scenario >= {FLASK_EACH_MIN}",
+            lowest,
+            FLASK_EACH_MIN,
+        ),
+        at_least(
+            f"minflask/Bottle geometric mean >= {BOTTLE_GEOMEAN_MIN}"
+            f" ({', '.join(bottle_names)})",
+            covered_geomean(bottle_ratios, bottle_names),
+            BOTTLE_GEOMEAN_MIN,
+        ),
+    ]
