@@ -122,6 +122,7 @@ _SUBMODULES = frozenset(
         "sessions",
         "signals",
         "templating",
+        "tracing",
         "typing",
         "wrappers",
     }

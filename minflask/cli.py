@@ -530,6 +530,7 @@ class FlaskGroup(AppGroup):
             self.add_command(run_command)
             self.add_command(shell_command)
             self.add_command(routes_command)
+            self.add_command(trace_command)
 
     def _load_plugin_commands(self) -> None:
         """Add the commands installed packages declare, on first need."""
@@ -893,6 +894,135 @@ def routes_command(sort: str, all_methods: bool) -> None:
                 cell.ljust(width) for cell, width in zip(row, widths, strict=True)
             )
         )
+
+
+# -- trace -----------------------------------------------------------------
+
+
+def _split_pairs(
+    values: t.Iterable[str], separator: str, form: str, option: str
+) -> list[tuple[str, str]]:
+    """``"Name: value"`` / ``"name=value"`` options as (name, value) pairs."""
+    pairs = []
+    for value in values:
+        name, found, rest = value.partition(separator)
+        if not found or not name.strip():
+            raise click.BadParameter(
+                f"{value!r} is not of the form {form}.", param_hint=option
+            )
+        pairs.append((name.strip(), rest.strip()))
+    return pairs
+
+
+@click.command("trace", short_help="Trace one request through the app.")
+@click.argument("target", nargs=-1, required=True, metavar="[METHOD] PATH")
+@click.option(
+    "--data",
+    "-d",
+    metavar="BODY",
+    help="Send BODY as the request body, form-encoded unless a Content-Type"
+    " header says otherwise.",
+)
+@click.option(
+    "--json",
+    "json_body",
+    metavar="JSON",
+    help="Send JSON text as the request body (Content-Type: application/json)."
+    " For JSON output use '--format json'.",
+)
+@click.option(
+    "--header",
+    "-H",
+    "headers",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="Add a request header. Repeatable.",
+)
+@click.option(
+    "--cookie",
+    "cookies",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Send a cookie, e.g. a session cookie copied from a browser. Repeatable.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="'text' to read, 'json' for programs.",
+)
+@pass_script_info
+def trace_command(
+    info: ScriptInfo,
+    target: tuple[str, ...],
+    data: str | None,
+    json_body: str | None,
+    headers: tuple[str, ...],
+    cookies: tuple[str, ...],
+    output_format: str,
+) -> None:
+    """Send one request to the app in-process and show its life, step by
+    step: URL match, contexts, hooks, view, response conversion, session,
+    templates, signals and teardown, each with its start and duration in
+    microseconds.
+
+    PATH may carry a query string. METHOD defaults to GET, or POST when a
+    body is given. The request runs through the real app, so it has the
+    effects a browser's request would have. The exit code is 1 when an
+    exception escaped the app (testing or debug mode lets it).
+    """
+    import json
+
+    from .tracing import trace_request
+
+    if len(target) > 2:
+        raise click.UsageError("Give at most a METHOD and a PATH.")
+    method = target[0].upper() if len(target) == 2 else None
+    path = target[-1]
+    if method is not None and not method.isalpha():
+        raise click.BadParameter(f"{target[0]!r} is not an HTTP method.")
+    if data is not None and json_body is not None:
+        raise click.UsageError("Send either '--data' or '--json', not both.")
+    header_list = _split_pairs(headers, ":", "'NAME: VALUE'", "'--header'")
+    cookie_map = dict(_split_pairs(cookies, "=", "NAME=VALUE", "'--cookie'"))
+    body = data
+    content_type = "application/x-www-form-urlencoded"
+    if json_body is not None:
+        try:
+            json.loads(json_body)
+        except ValueError as e:
+            raise click.BadParameter(
+                f"not valid JSON ({e}). '--json' sends a JSON request body;"
+                " for JSON output use '--format json'.",
+                param_hint="'--json'",
+            ) from None
+        body, content_type = json_body, "application/json"
+    if body is not None and not any(
+        name.lower() == "content-type" for name, _ in header_list
+    ):
+        header_list.append(("Content-Type", content_type))
+
+    trace = trace_request(
+        info.load_app(),
+        method or ("GET" if body is None else "POST"),
+        path,
+        headers=header_list,
+        cookies=cookie_map,
+        data=body,
+    )
+    if output_format == "json":
+        click.echo(trace.render_json())
+    else:
+        click.echo(trace.render_text())
+    if trace.error is not None:
+        if output_format == "text":
+            lines = traceback.format_exception(
+                type(trace.error), trace.error, trace.error.__traceback__
+            )
+            click.echo("".join(lines), err=True, nl=False)
+        raise SystemExit(1)
 
 
 cli = FlaskGroup(

@@ -299,11 +299,13 @@ def test_custom_script_built_on_flask_group() -> None:
     help_text = runner.invoke(wiki_cli, ["--help"]).output
     assert "Management script for the wiki." in help_text
     listed = help_text.partition("Commands:\n")[2].split("\n")
+    # Flask's defaults plus minflask's own `trace`.
     assert [line.split()[0] for line in listed if line] == [
         "ping",
         "routes",
         "run",
         "shell",
+        "trace",
     ]
 
 
