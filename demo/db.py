@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 
 from werkzeug.security import generate_password_hash
 
@@ -84,8 +85,7 @@ def prepare(
     try:
         if not reset and _user_version(conn) == SCHEMA_VERSION:
             return False
-        # WAL lets readers and one writer work at once; it persists in the file.
-        conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(conn)
         conn.execute("BEGIN IMMEDIATE")
         try:
             if reset:
@@ -107,6 +107,25 @@ def prepare(
         return True
     finally:
         conn.close()
+
+
+def _use_wal(conn: sqlite3.Connection, patience: float = 5.0) -> None:
+    """Switch the file to WAL, which lets readers and one writer work at once
+    (the mode persists in the file).
+
+    The switch needs the file to itself, and SQLite reports "database is
+    locked" at once, without its busy wait, while another process starting
+    up holds it; so wait here, as the busy timeout would.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _user_version(conn: sqlite3.Connection) -> int:

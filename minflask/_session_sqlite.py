@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 import typing as t
 import weakref
 from collections import deque
@@ -123,7 +124,7 @@ class SqliteSessionInterface(ServerSideSessionInterface):
             check_same_thread=False,
         )
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
+            self._use_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             for statement in _SCHEMA:
                 conn.execute(statement)
@@ -131,6 +132,24 @@ class SqliteSessionInterface(ServerSideSessionInterface):
             conn.close()
             raise
         return conn
+
+    def _use_wal(self, conn: sqlite3.Connection) -> None:
+        """Put the file in WAL mode (it stays so), unless it already is.
+
+        Switching needs the file to itself, and SQLite answers "database is
+        locked" at once, without its busy wait, when another connection is
+        opening it at the same moment; so wait up to the timeout here.
+        """
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _run(self, sql: str, params: tuple[t.Any, ...]) -> tuple[t.Any, int]:
         """Run one statement on a pooled connection: the first row it gives
