@@ -28,6 +28,7 @@ from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
 from werkzeug.exceptions import ServiceUnavailable
 
+from ._session_cookie import CookieCodec
 from .json.tag import TaggedJSONSerializer
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -233,6 +234,7 @@ class SecureCookieSessionInterface(SessionInterface):
         self._serializers: dict[
             tuple[str | bytes, tuple[str | bytes, ...]], URLSafeTimedSerializer
         ] = {}
+        self._codecs: dict[int, tuple[URLSafeTimedSerializer, CookieCodec | None]] = {}
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """The serializer that signs and checks cookies, or ``None`` without a
@@ -287,11 +289,31 @@ class SecureCookieSessionInterface(SessionInterface):
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
+        codec = self._cookie_codec(signer)
         try:
-            data = signer.loads(value, max_age=max_age)
+            if codec is None:
+                data = signer.loads(value, max_age=max_age)
+            else:
+                data = codec.loads(value, max_age)
         except BadSignature:
             return self.session_class()
         return self.session_class(data)
+
+    def _cookie_codec(self, signer: URLSafeTimedSerializer) -> CookieCodec | None:
+        """The one-pass codec doing what ``signer`` does to cookies (see
+        :mod:`minflask._session_cookie`), or ``None`` to use ``signer``
+        itself. Built once per serializer."""
+        try:
+            codecs = self._codecs
+        except AttributeError:
+            codecs = self._codecs = {}
+        entry = codecs.get(id(signer))
+        # The entry holds the serializer, so its id cannot be reused meanwhile.
+        if entry is None or entry[0] is not signer:
+            if len(codecs) >= _SERIALIZER_CACHE_SIZE:
+                codecs.clear()
+            entry = codecs[id(signer)] = (signer, CookieCodec.for_serializer(signer))
+        return entry[1]
 
     def save_session(
         self, app: Flask, session: SessionMixin, response: Response
@@ -307,7 +329,7 @@ class SecureCookieSessionInterface(SessionInterface):
 
         # Reading the session makes the response depend on the cookie.
         if session.accessed:
-            response.vary.add("Cookie")
+            _vary_on_cookie(response)
 
         if not session:
             # Emptied during the request: remove the cookie the client holds.
@@ -321,7 +343,7 @@ class SecureCookieSessionInterface(SessionInterface):
                     samesite=samesite,
                     httponly=httponly,
                 )
-                response.vary.add("Cookie")
+                _vary_on_cookie(response)
             return
 
         if not self.should_set_cookie(app, session):
@@ -331,7 +353,8 @@ class SecureCookieSessionInterface(SessionInterface):
         assert signer is not None
         # A plain copy: C speed, and the read is not the view's access.
         data = dict.copy(session) if isinstance(session, dict) else dict(session)
-        value = signer.dumps(data)
+        codec = self._cookie_codec(signer)
+        value = signer.dumps(data) if codec is None else codec.dumps(data)
         response.set_cookie(
             name,
             value,
@@ -343,6 +366,17 @@ class SecureCookieSessionInterface(SessionInterface):
             partitioned=partitioned,
             samesite=samesite,
         )
+        _vary_on_cookie(response)
+
+
+def _vary_on_cookie(response: Response) -> None:
+    """``response.vary.add("Cookie")``, without parsing a header set when
+    ``Vary`` is absent or already just ``Cookie`` (the usual cases)."""
+    headers = response.headers
+    vary = headers.get("Vary")
+    if vary is None:
+        headers["Vary"] = "Cookie"
+    elif vary != "Cookie":
         response.vary.add("Cookie")
 
 

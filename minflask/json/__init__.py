@@ -11,7 +11,7 @@ import json as _json
 import typing as t
 
 from ..globals import _app_ctx_stack, current_app
-from .provider import _default
+from .provider import DefaultJSONProvider, _default
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from ..wrappers import Response
@@ -26,6 +26,19 @@ def dumps(obj: t.Any, **kwargs: t.Any) -> str:
         return ctx.app.json.dumps(obj, **kwargs)
     kwargs.setdefault("default", _default)
     return _json.dumps(obj, **kwargs)
+
+
+def _dumps_compact(obj: t.Any) -> str:
+    """``dumps(obj, separators=(",", ":"))``, through the default provider's
+    reused encoder when that is the app's provider (the session cookie
+    serializes this way on every save)."""
+    ctx = _app_ctx_stack.top
+    if ctx is None:
+        return _json.dumps(obj, default=_default, separators=(",", ":"))
+    provider = ctx.app.json
+    if isinstance(provider, DefaultJSONProvider):
+        return provider._dumps_compact(obj)
+    return provider.dumps(obj, separators=(",", ":"))
 
 
 def dump(obj: t.Any, fp: t.IO[str], **kwargs: t.Any) -> None:

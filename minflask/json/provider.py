@@ -105,6 +105,9 @@ class DefaultJSONProvider(JSONProvider):
     #: Mimetype of responses built by :meth:`response`.
     mimetype: str = "application/json"
 
+    #: The settings :meth:`_dumps_compact`'s encoder was built for, and it.
+    _compact_encoder: tuple[tuple[t.Any, ...], json.JSONEncoder] | None = None
+
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
         """Serialize ``obj``, applying the provider's settings as defaults."""
         kwargs.setdefault("default", self.default)
@@ -126,5 +129,29 @@ class DefaultJSONProvider(JSONProvider):
         if compact is False or (compact is None and self._app.debug):
             body = self.dumps(obj, indent=2)
         else:
-            body = self.dumps(obj, separators=(",", ":"))
+            body = self._dumps_compact(obj)
         return self._app.response_class(f"{body}\n", mimetype=self.mimetype)
+
+    def _dumps_compact(self, obj: t.Any) -> str:
+        """``self.dumps(obj, separators=(",", ":"))``, with a reused encoder.
+
+        :func:`json.dumps` builds a new encoder whenever an option is set, and
+        ours always are; an encoder keeps no state between calls, so one per
+        combination of settings gives the same text for less work. A
+        :meth:`dumps` replaced by a subclass or on the instance is called as
+        usual.
+        """
+        if type(self).dumps is not DefaultJSONProvider.dumps or "dumps" in vars(self):
+            return self.dumps(obj, separators=(",", ":"))
+        settings = (self.default, self.ensure_ascii, self.sort_keys)
+        cached = self._compact_encoder
+        if cached is None or cached[0] != settings:
+            default, ensure_ascii, sort_keys = settings
+            encoder = json.JSONEncoder(
+                default=default,
+                ensure_ascii=ensure_ascii,
+                sort_keys=sort_keys,
+                separators=(",", ":"),
+            )
+            cached = self._compact_encoder = (settings, encoder)
+        return cached[1].encode(obj)

@@ -20,7 +20,7 @@ from uuid import UUID
 from markupsafe import Markup
 from werkzeug.http import http_date, parse_date
 
-from ..json import dumps, loads
+from ..json import _dumps_compact, loads
 
 __all__ = [
     "JSONTag",
@@ -203,6 +203,10 @@ class TagDateTime(JSONTag):
         return parse_date(value)
 
 
+#: Exact types JSON holds as they are, which no built-in tag claims.
+_PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
 class TaggedJSONSerializer:
     """Serialize data to compact JSON, tagging the values JSON lacks.
 
@@ -210,7 +214,7 @@ class TaggedJSONSerializer:
     accepts a value converts it.
     """
 
-    __slots__ = ("order", "tags")
+    __slots__ = ("_builtin_only", "order", "tags")
 
     #: Tag classes every new serializer starts with, in checking order.
     default_tags: list[type[JSONTag]] = [
@@ -248,9 +252,22 @@ class TaggedJSONSerializer:
             self.order.append(tag)
         else:
             self.order.insert(index, tag)
+        self._builtin_only = [type(tag) for tag in self.order] == _BUILTIN_TAGS
 
     def tag(self, value: t.Any) -> t.Any:
         """Return ``value`` converted by the first tag that accepts it."""
+        if self._builtin_only and len(self.order) == len(_BUILTIN_TAGS):
+            # What the built-in tags do to plain values, dicts and lists,
+            # without asking each of them in turn.
+            kind = type(value)
+            if kind in _PLAIN_TYPES:
+                return value
+            if kind is dict and (len(value) != 1 or next(iter(value)) not in self.tags):
+                convert = self.tag
+                return {key: convert(item) for key, item in value.items()}
+            if kind is list:
+                convert = self.tag
+                return [convert(item) for item in value]
         for tag in self.order:
             if tag.check(value):
                 return tag.tag(value)
@@ -268,16 +285,25 @@ class TaggedJSONSerializer:
 
     def _untag_scan(self, value: t.Any) -> t.Any:
         # Innermost first, so a tag's to_python receives finished values.
+        # Strings and numbers (most values) need no call to be scanned.
+        scan = self._untag_scan
         if isinstance(value, dict):
-            return self.untag({k: self._untag_scan(v) for k, v in value.items()})
+            return self.untag(
+                {k: v if type(v) in _PLAIN_TYPES else scan(v) for k, v in value.items()}
+            )
         if isinstance(value, list):
-            return [self._untag_scan(item) for item in value]
+            return [v if type(v) in _PLAIN_TYPES else scan(v) for v in value]
         return value
 
     def dumps(self, value: t.Any) -> str:
         """Tag ``value`` and serialize it to compact JSON."""
-        return dumps(self.tag(value), separators=(",", ":"))
+        return _dumps_compact(self.tag(value))
 
     def loads(self, value: str | bytes) -> t.Any:
         """Parse JSON and untag every tagged object in it."""
         return self._untag_scan(loads(value))
+
+
+#: The built-in tags in their default order: while a serializer has exactly
+#: these, :meth:`TaggedJSONSerializer.tag` may take its shortcuts.
+_BUILTIN_TAGS: list[type[JSONTag]] = list(TaggedJSONSerializer.default_tags)
