@@ -14,6 +14,7 @@ from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from . import json
+from ._forms import load_urlencoded_form
 from .globals import _app_ctx_stack
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -114,7 +115,8 @@ class Request(_WerkzeugRequest):
         """Parse the body once; in debug mode, also make a missing file that
         was sent as a plain form field explain the missing enctype."""
         parsed_before = "form" in self.__dict__
-        super()._load_form_data()
+        if parsed_before or not load_urlencoded_form(self):
+            super()._load_form_data()
         if (
             not parsed_before
             and _config_value("DEBUG")
