@@ -50,7 +50,14 @@ from werkzeug.wsgi import get_host
 from . import signals
 from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
-from .globals import _app_ctx_stack, _request_ctx_stack, g, request, session
+from .globals import (
+    _app_ctx_stack,
+    _no_req_msg,
+    _request_ctx_stack,
+    g,
+    request,
+    session,
+)
 from .helpers import get_debug_flag
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .scaffold import (
@@ -61,7 +68,7 @@ from .scaffold import (
     registering_decorator,
     setupmethod,
 )
-from .wrappers import Request, Response, _blueprint_chain
+from .wrappers import Request, Response, _blueprint_chain, _response_from_parts
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -81,6 +88,9 @@ _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 #: Distinct bind parameters kept per app; past this the cache starts over,
 #: so a flood of made-up Host headers cannot grow memory.
 _ADAPTER_CACHE_SIZE = 256
+
+#: server_name, script_name, subdomain, url_scheme for a MapAdapter.
+_Binding = tuple[str, str, t.Optional[str], str]  # noqa: UP045
 
 
 def _make_timedelta(value: t.Any) -> timedelta:
@@ -242,9 +252,8 @@ class Flask(Scaffold):
         self.url_map = self.url_map_class(host_matching=host_matching)
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
-        # (host, SCRIPT_NAME, scheme, SERVER_NAME) -> bind parameters.
-        self._bind_cache: dict[tuple[t.Any, ...], tuple[str, str, str | None, str]]
-        self._bind_cache = {}
+        # Environ values and SERVER_NAME -> MapAdapter bind parameters.
+        self._bind_cache: dict[tuple[t.Any, ...], _Binding] = {}
         self.template_context_processors[None].append(_default_template_ctx_processor)
         # Filters, tests and globals registered through the app; kept here
         # so registering them does not create the Jinja environment.
@@ -595,9 +604,9 @@ class Flask(Scaffold):
         """The URL adapter for ``request``, or, outside a request, one bound
         to ``SERVER_NAME`` (None if that is not set).
 
-        Binding values depend only on host, script root and scheme, so they
-        are computed once per distinct combination and cached; per request
-        only the cheap adapter object is made.
+        Host and binding values depend only on a few environ values and the
+        config, so they are computed once per distinct combination and
+        cached; per request only the cheap adapter object is made.
         """
         if request is None:
             server_name = self.config["SERVER_NAME"]
@@ -610,18 +619,27 @@ class Flask(Scaffold):
             )
 
         environ = request.environ
-        trusted_hosts = self.config["TRUSTED_HOSTS"]
+        config = self.config
+        trusted_hosts = config["TRUSTED_HOSTS"]
         if trusted_hosts is not None:
             request.trusted_hosts = trusted_hosts
-        # Raises SecurityError (a 400) for a host outside TRUSTED_HOSTS or
-        # a request class's own ``trusted_hosts``.
-        host = get_host(environ, request.trusted_hosts)
-        request.host = host
         scheme = environ["wsgi.url_scheme"]
         if "HTTP_UPGRADE" in environ:
             scheme = _websocket_scheme(environ, scheme)
-        config_server_name = self.config["SERVER_NAME"]
-        key = (host, environ.get("SCRIPT_NAME", ""), scheme, config_server_name)
+        config_server_name = config["SERVER_NAME"]
+        # Everything the host and Werkzeug's binding are computed from.
+        key = (
+            environ.get("HTTP_HOST"),
+            environ.get("SERVER_NAME"),
+            environ.get("SERVER_PORT"),
+            scheme,
+            environ.get("SCRIPT_NAME", ""),
+            config_server_name,
+        )
+        if request.trusted_hosts is not None:
+            # Raises SecurityError (a 400) for a host outside TRUSTED_HOSTS
+            # or a request class's own ``trusted_hosts``: checked every time.
+            get_host(environ, request.trusted_hosts)
         bound = self._bind_cache.get(key)
         if bound is None:
             bound = self._bind_parameters(environ, config_server_name)
@@ -644,7 +662,7 @@ class Flask(Scaffold):
 
     def _bind_parameters(
         self, environ: WSGIEnvironment, server_name: str | None
-    ) -> tuple[str, str, str | None, str]:
+    ) -> _Binding:
         """Let Werkzeug bind to this environ once, and keep what it found."""
         subdomain: str | None = None
         if self.url_map.host_matching:
@@ -815,7 +833,9 @@ class Flask(Scaffold):
     def preprocess_request(self) -> t.Any:
         """Run ``url_value_preprocessors`` then ``before_request`` functions;
         the first non-None value a before_request returns ends the request."""
-        req = request._get_current_object()  # type: ignore[attr-defined]
+        if not self.url_value_preprocessors and not self.before_request_funcs:
+            return None  # nothing registered anywhere
+        req = _request_ctx_stack.top.request  # type: ignore[union-attr]
         scopes = self._scopes(req.blueprints)
         for scope in scopes:
             for func in self.url_value_preprocessors.get(scope, ()):
@@ -901,9 +921,10 @@ class Flask(Scaffold):
         for func in ctx._after_request_functions:
             response = self.ensure_sync(func)(response)
         registry = self.after_request_funcs
-        for scope in chain(ctx.request.blueprints, (None,)):
-            for func in reversed(registry.get(scope, ())):
-                response = self.ensure_sync(func)(response)
+        if registry:  # else nothing was registered anywhere
+            for scope in chain(ctx.request.blueprints, (None,)):
+                for func in reversed(registry.get(scope, ())):
+                    response = self.ensure_sync(func)(response)
         self._save_session(ctx, response)
         return response
 
@@ -928,6 +949,12 @@ class Flask(Scaffold):
         tuple ``(body, status)``, ``(body, headers)`` or
         ``(body, status, headers)`` of those.
         """
+        # The most common return values, which the checks below would
+        # only pass along to the same calls.
+        if type(rv) is str:
+            return self.response_class(rv)
+        if type(rv) is dict:
+            return self.json.response(rv)
         status = headers = None
         if isinstance(rv, tuple):
             if len(rv) == 3:
@@ -961,6 +988,12 @@ class Flask(Scaffold):
                 status = headers = None
             elif isinstance(rv, (dict, list)):
                 rv = self.json.response(rv)
+            elif (
+                isinstance(rv, HTTPException)
+                and rv.response is None
+                and type(rv).__call__ is HTTPException.__call__
+            ):
+                rv = self._http_exception_response(rv)
             elif isinstance(rv, BaseResponse) or callable(rv):
                 try:
                     rv = self.response_class.force_type(rv, request.environ)
@@ -990,6 +1023,37 @@ class Flask(Scaffold):
         if headers:
             response.headers.update(headers)
         return response
+
+    def _http_exception_response(self, e: HTTPException) -> Response:
+        """What ``force_type(e, environ)`` makes of an HTTP error: the
+        response Werkzeug builds for it, passed through its WSGI processing,
+        as this app's response class.
+
+        For Werkzeug's own error pages (nearly every 404, 405, 400 ...) the
+        page is rendered once per class, code and description, and the
+        processing, which changes nothing for such a page, is skipped: the
+        same response without a response built, run and rebuilt each time.
+        """
+        environ = _request_ctx_stack.top.request.environ  # type: ignore[union-attr]
+        body = _stock_error_page(e)
+        if body is not None:
+            headers = e.get_headers(environ, None)
+            if _plain_error_headers(headers):
+                headers.append(("Content-Length", str(len(body))))
+                # Werkzeug sends no body for HEAD; the page is a stream.
+                app_iter = () if environ["REQUEST_METHOD"] == "HEAD" else (body,)
+                return _response_from_parts(
+                    self.response_class,
+                    iter(app_iter),
+                    e.code,  # type: ignore[arg-type]
+                    Headers(headers),
+                )
+        wsgi_iter, status, wsgi_headers = e.get_response(environ).get_wsgi_response(
+            environ
+        )
+        rv = BaseResponse(wsgi_iter, status, Headers(wsgi_headers))
+        rv.__class__ = self.response_class
+        return t.cast(Response, rv)
 
     def _endpoint_name(self) -> str:
         ctx = _request_ctx_stack.top
@@ -1044,7 +1108,7 @@ class Flask(Scaffold):
             # Redirects from routing and code-less proxy exceptions are
             # answers in themselves, not errors to handle.
             return e
-        handler = self._find_error_handler(e, request.blueprints)
+        handler = self._find_error_handler(e, _request_blueprints())
         if handler is None:
             return e
         return self.ensure_sync(handler)(e)
@@ -1059,7 +1123,7 @@ class Flask(Scaffold):
             e.show_exception = True
         if isinstance(e, HTTPException) and not self.trap_http_exception(e):
             return self.handle_http_exception(e)
-        handler = self._find_error_handler(e, request.blueprints)
+        handler = self._find_error_handler(e, _request_blueprints())
         if handler is None:
             raise
         return self.ensure_sync(handler)(e)
@@ -1079,7 +1143,7 @@ class Flask(Scaffold):
             raise e
         self.log_exception(exc_info)
         server_error: t.Any = InternalServerError(original_exception=e)
-        handler = self._find_error_handler(server_error, request.blueprints)
+        handler = self._find_error_handler(server_error, _request_blueprints())
         if handler is not None:
             server_error = self.ensure_sync(handler)(server_error)
         return self.finalize_request(server_error, from_error_handler=True)
@@ -1105,7 +1169,7 @@ class Flask(Scaffold):
             exc = sys.exc_info()[1]
         registry = self.teardown_request_funcs
         if registry:
-            for scope in chain(request.blueprints, (None,)):
+            for scope in chain(_request_blueprints(), (None,)):
                 for func in reversed(registry.get(scope, ())):
                     self.ensure_sync(func)(exc)
         if signals.request_tearing_down.receivers:
@@ -1229,6 +1293,57 @@ def _static_view_for(app: Flask) -> t.Callable[..., Response]:
         return app_ref().send_static_file(filename)  # type: ignore[union-attr]
 
     return static
+
+
+#: (class, code, description type, description) -> the encoded page Werkzeug
+#: renders for a stock HTTPException; bounded like the adapter cache.
+_error_pages: dict[tuple[t.Any, ...], bytes] = {}
+
+
+def _stock_error_page(e: HTTPException) -> bytes | None:
+    """The body of ``e``'s error page, rendered once per key, when its page
+    comes from Werkzeug's stock methods (so depends only on the key);
+    None for exceptions that render their own."""
+    cls = type(e)
+    if (
+        e.code is None
+        or cls.get_body is not HTTPException.get_body
+        or cls.get_description is not HTTPException.get_description
+        or cls.name is not HTTPException.name
+        or cls.get_response is not HTTPException.get_response
+    ):
+        return None
+    description = e.description
+    key = (cls, e.code, type(description), description)
+    page = _error_pages.get(key)
+    if page is None:
+        page = e.get_body().encode()
+        if len(_error_pages) >= _ADAPTER_CACHE_SIZE:
+            _error_pages.clear()
+        _error_pages[key] = page
+    return page
+
+
+def _plain_error_headers(headers: list[tuple[str, str]]) -> bool:
+    """Whether Werkzeug's response processing leaves these headers (plus a
+    Content-Length) as they are: a content type, and nothing it rewrites."""
+    has_type = False
+    for key, _ in headers:
+        key = key.lower()
+        if key == "content-type":
+            has_type = True
+        elif key in ("location", "content-location", "content-length"):
+            return False
+    return has_type
+
+
+def _request_blueprints() -> list[str]:
+    """``request.blueprints`` of the active request, without the proxy's
+    cost (and with its error outside a request)."""
+    ctx = _request_ctx_stack.top
+    if ctx is None:
+        raise RuntimeError(_no_req_msg)
+    return ctx.request.blueprints
 
 
 def _decode_wsgi(value: str) -> str:

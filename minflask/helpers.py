@@ -15,6 +15,7 @@ from werkzeug.exceptions import abort as _werkzeug_abort
 from . import signals
 from .globals import (
     _app_ctx_stack,
+    _no_app_msg,
     _request_ctx_stack,
     current_app,
     request,
@@ -72,7 +73,12 @@ def url_for(
 ) -> str:
     """Build the URL for ``endpoint`` with the current app; see
     :meth:`minflask.Flask.url_for`."""
-    return current_app.url_for(
+    # The app from the stack, not the current_app proxy: views call this a
+    # lot, and the proxy's attribute lookup costs more than the call.
+    ctx = _app_ctx_stack.top
+    if ctx is None:
+        raise RuntimeError(_no_app_msg)
+    return ctx.app.url_for(
         endpoint,
         _anchor=_anchor,
         _method=_method,

@@ -8,8 +8,12 @@ read only when a body is actually parsed.
 from __future__ import annotations
 
 import typing as t
+from http import HTTPStatus
 
+from werkzeug.datastructures import EnvironHeaders, Headers, ImmutableMultiDict
 from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.sansio.http import parse_cookie
+from werkzeug.utils import cached_property, get_content_type
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
@@ -18,6 +22,7 @@ from ._forms import load_urlencoded_form
 from .globals import _app_ctx_stack
 
 if t.TYPE_CHECKING:  # pragma: no cover
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
     from werkzeug.routing import Rule
 
 
@@ -48,6 +53,45 @@ class Request(_WerkzeugRequest):
     _max_content_length: int | None = None
     _max_form_memory_size: int | None = None
     _max_form_parts: int | None = None
+
+    def __init__(
+        self,
+        environ: WSGIEnvironment,
+        populate_request: bool = True,
+        shallow: bool = False,
+    ) -> None:
+        """Werkzeug's constructor written out: the same attributes from the
+        same environ values, without its keyword hand-off to the sans-IO
+        base and four helper calls, as this runs for every request.
+        (tests/test_fast_paths.py compares the result with Werkzeug's.)"""
+        get = environ.get
+        self.method = get("REQUEST_METHOD", "GET").upper()
+        self.scheme = get("wsgi.url_scheme", "http")
+        server_name = get("SERVER_NAME")
+        if server_name is None:
+            self.server = None
+        else:
+            try:
+                port: int | None = int(get("SERVER_PORT"))  # type: ignore[arg-type]
+            except (TypeError, ValueError):  # a unix socket
+                port = None
+            self.server = (server_name, port)
+        # WSGI strings carry bytes as latin-1; non-ASCII ones are UTF-8 text.
+        root_path = get("SCRIPT_NAME") or ""
+        if not root_path.isascii():
+            root_path = root_path.encode("latin1").decode(errors="replace")
+        self.root_path = root_path.rstrip("/")
+        path = get("PATH_INFO") or ""
+        if not path.isascii():
+            path = path.encode("latin1").decode(errors="replace")
+        self.path = "/" + path.lstrip("/")
+        self.query_string = get("QUERY_STRING", "").encode("latin1")
+        self.headers = EnvironHeaders(environ)
+        self.remote_addr = get("REMOTE_ADDR")
+        self.environ = environ
+        self.shallow = shallow
+        if populate_request and not shallow:
+            environ["werkzeug.request"] = self
 
     @property
     def max_content_length(self) -> int | None:
@@ -111,6 +155,24 @@ class Request(_WerkzeugRequest):
             return []
         return _blueprint_chain(name)
 
+    @cached_property
+    def cookies(self) -> ImmutableMultiDict[str, str]:
+        """The cookies sent with the request. Read from the environ's
+        ``HTTP_COOKIE``, where a WSGI server puts them, rather than by
+        Werkzeug's walk through every header to collect ``Cookie`` ones."""
+        headers = self.headers
+        if type(headers) is not EnvironHeaders or headers.environ is not self.environ:
+            return super().cookies
+        return parse_cookie(  # type: ignore[return-value]
+            self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class
+        )
+
+    def close(self) -> None:
+        """Close the uploaded files, if the body was parsed for any (most
+        requests never parse one, and this runs after every request)."""
+        if "files" in self.__dict__:
+            super().close()
+
     def _load_form_data(self) -> None:
         """Parse the body once; in debug mode, also make a missing file that
         was sent as a plain form field explain the missing enctype."""
@@ -141,19 +203,223 @@ class Request(_WerkzeugRequest):
             ) from detailed
 
 
+#: Blueprint name -> its chain, computed once per name. Names come from
+#: the app's endpoints; the bound only guards against unusual callers.
+_blueprint_chains: dict[str, tuple[str, ...]] = {}
+
+
 def _blueprint_chain(name: str) -> list[str]:
     """``"a.b.c"`` -> ``["a.b.c", "a.b", "a"]``."""
-    parts = name.split(".")
-    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+    chain = _blueprint_chains.get(name)
+    if chain is None:
+        parts = name.split(".")
+        chain = tuple(".".join(parts[:i]) for i in range(len(parts), 0, -1))
+        if len(_blueprint_chains) < 1024:
+            _blueprint_chains[name] = chain
+    return list(chain)
+
+
+#: ``mimetype -> Content-Type`` value, as Werkzeug's ``get_content_type``
+#: computes it (text types get ``; charset=utf-8``).
+_content_types: dict[str, str] = {}
+
+#: ``code -> status line`` ("200 OK"), as Werkzeug's status setter makes it.
+_status_lines: dict[int, str] = {}
+
+
+def _response_from_parts(
+    cls: type[Response], body: t.Iterable[bytes], code: int, headers: Headers
+) -> Response:
+    """A ``cls`` response in the state ``Response.force_type`` leaves one it
+    makes from a WSGI app's output: built by Werkzeug's base constructor
+    from a body iterable, a status code and headers that have a content
+    type, then given class ``cls`` (so no ``cls.__init__`` runs). Set up
+    directly: for such arguments the constructor only assigns them."""
+    rv = object.__new__(cls)
+    rv.headers = headers
+    rv.status = code
+    rv.direct_passthrough = False
+    rv._on_close = []
+    rv.response = body
+    return rv
+
+
+class _HeadersOnAccess:
+    """``Response.headers`` for a response built by the fast path: the
+    ``Headers`` object is made on first access and stored on the instance,
+    where later lookups find it directly. A response whose headers nobody
+    touched can then be sent without building them at all."""
+
+    def __get__(self, obj: Response | None, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        headers = obj.__dict__["headers"] = Headers()
+        # Filled in directly: the values were made by the fast path, so
+        # Headers' per-item validation has nothing to check.
+        headers._list.extend(obj._recorded_headers())
+        return headers
 
 
 class Response(_WerkzeugResponse):
-    """The response object used by default: HTML unless told otherwise."""
+    """The response object used by default: HTML unless told otherwise.
+
+    Most responses are a text or bytes body with the default headers. For
+    those, construction skips Werkzeug's generic header handling and
+    :meth:`__call__` sends them straight to the server; anything else (or a
+    subclass that overrides the steps involved) takes Werkzeug's path, so
+    the status, headers and body are the same either way.
+    """
 
     default_mimetype: str | None = "text/html"
     autocorrect_location_header = False
     #: ``minflask.json``, so ``response.json`` uses the current app's provider.
     json_module: t.Any = json
+
+    headers = _HeadersOnAccess()
+    # What the fast path recorded, for ``headers`` to be built from.
+    _content_type: str | None
+    _content_length: str
+
+    #: Whether this class builds and sends plain responses by the fast path:
+    #: false for subclasses that override a step it skips.
+    _fast = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        base = Response
+        cls._fast = all(
+            getattr(cls, name) is getattr(base, name)
+            for name in (
+                "headers",
+                "status",
+                "_clean_status",
+                "set_data",
+                "get_wsgi_headers",
+                "get_app_iter",
+                "get_wsgi_response",
+                "iter_encoded",
+                "close",
+            )
+        )
+
+    def __init__(
+        self,
+        response: t.Iterable[bytes] | bytes | t.Iterable[str] | str | None = None,
+        status: int | str | HTTPStatus | None = None,
+        headers: t.Mapping[str, str | t.Iterable[str]]
+        | t.Iterable[tuple[str, str]]
+        | None = None,
+        mimetype: str | None = None,
+        content_type: str | None = None,
+        direct_passthrough: bool = False,
+    ) -> None:
+        body_type = type(response)
+        if (
+            (body_type is str or body_type is bytes)
+            and headers is None
+            and content_type is None
+            and not direct_passthrough
+            and self._fast
+            and self.automatically_set_content_length
+            and (status is None or type(status) is int)
+        ):
+            self._init_plain(response, status, mimetype)  # type: ignore[arg-type]
+        else:
+            super().__init__(
+                response, status, headers, mimetype, content_type, direct_passthrough
+            )
+
+    def _init_plain(
+        self, body: str | bytes, status: int | None, mimetype: str | None
+    ) -> None:
+        """What Werkzeug's constructor does for a str/bytes body, default
+        headers and an int status, with the header values only recorded."""
+        if mimetype is None:
+            mimetype = self.default_mimetype
+        if mimetype is None:
+            self._content_type = None
+        else:
+            content_type = _content_types.get(mimetype)
+            if content_type is None:
+                content_type = _content_types[mimetype] = get_content_type(
+                    mimetype, "utf-8"
+                )
+            self._content_type = content_type
+        if status is None:
+            status = self.default_status
+        line = _status_lines.get(status)
+        if line is None:
+            self.status = status
+            if 100 <= status < 600:
+                _status_lines[status] = self._status
+        else:
+            self._status = line
+            self._status_code = status
+        self.direct_passthrough = False
+        self._on_close = []
+        data = body.encode() if type(body) is str else t.cast(bytes, body)
+        self.response = [data]
+        self._content_length = str(len(data))
+
+    def _recorded_headers(self) -> list[tuple[str, str]]:
+        """The headers a fast-path response was made with."""
+        if self._content_type is None:
+            return [("Content-Length", self._content_length)]
+        return [
+            ("Content-Type", self._content_type),
+            ("Content-Length", self._content_length),
+        ]
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> t.Iterable[bytes]:
+        """Send the response as Werkzeug would, in one pass.
+
+        Werkzeug copies the headers and checks them for ``Location``,
+        ``Content-Location``, a status without a body and a missing
+        ``Content-Length``; when none of those applies (nearly always) the
+        copy equals the original, so it is skipped. A one-chunk body goes
+        out as the list it is. Headers never touched are not even built.
+        """
+        code = self._status_code
+        if (
+            not self._fast
+            or code < 200
+            or code == 204
+            or code == 304
+            or environ.get("REQUEST_METHOD") == "HEAD"
+        ):
+            return super().__call__(environ, start_response)
+        headers = self.__dict__.get("headers")
+        if headers is None:
+            wsgi_headers = self._recorded_headers()
+        else:
+            wsgi_headers = headers.to_wsgi_list()
+            has_length = False
+            for key, _ in wsgi_headers:
+                key = key.lower()
+                if key == "content-length":
+                    has_length = True
+                elif key == "location" or key == "content-location":
+                    return super().__call__(environ, start_response)
+            if (
+                not has_length
+                and self.automatically_set_content_length
+                and self.is_sequence
+            ):
+                return super().__call__(environ, start_response)
+        body = self.response
+        app_iter: t.Iterable[bytes]
+        if self.direct_passthrough or self._on_close or hasattr(body, "close"):
+            app_iter = self.get_app_iter(environ)
+        elif type(body) is list and len(body) == 1 and type(body[0]) is bytes:
+            app_iter = body
+        else:
+            # Closing the response would do nothing, so Werkzeug's wrapper
+            # that closes it after the body is sent is left out.
+            app_iter = self.iter_encoded()
+        start_response(self._status, wsgi_headers)
+        return app_iter
 
     @property
     def max_cookie_size(self) -> int:  # type: ignore[override]
