@@ -16,6 +16,10 @@ slash, merged slashes, aliases, ``redirect_to``, a rule whose defaults
 point at another URL) it returns None before any converter has run, and
 the caller lets ``MapAdapter.match`` answer, so converters with side
 effects still run once.
+
+:func:`build` remembers the URLs ``MapAdapter.build`` made (``url_for``:
+a page often links to the same places, on every request), where that is a
+pure function of its inputs.
 """
 
 from __future__ import annotations
@@ -24,10 +28,18 @@ import re
 import typing as t
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import ValidationError, WebsocketMismatch
+from werkzeug.routing import MapAdapter, Rule, ValidationError, WebsocketMismatch
+from werkzeug.routing.converters import (
+    AnyConverter,
+    FloatConverter,
+    IntegerConverter,
+    PathConverter,
+    UnicodeConverter,
+    UUIDConverter,
+)
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from werkzeug.routing import MapAdapter, Rule
+    from werkzeug.routing import Map
 
 #: A dynamic part's pattern -> (compiled pattern, its converter group names
 #: in argument order). Patterns come from registered rules only.
@@ -76,6 +88,30 @@ def _first_rule(
     return None
 
 
+def _leaf(
+    state: t.Any,
+    values: list[str],
+    method: str,
+    websocket: bool,
+    seen: list[t.Collection[str] | None],
+) -> tuple[Rule, list[str]] | None:
+    """The match at ``state`` once every part is used, as Werkzeug decides it."""
+    rule = _first_rule(state.rules, method, websocket, seen, False)
+    if rule is not None:
+        return rule, values
+    slash = state.static.get("")
+    if slash is not None:
+        # Only the URL with a trailing slash matches: a redirect.
+        for rule in slash.rules:
+            if rule.websocket == websocket and (
+                rule.methods is None or method in rule.methods
+            ):
+                if rule.strict_slashes:
+                    raise _GiveUp
+                return rule, values
+    return None
+
+
 def _walk(
     state: t.Any,
     parts: list[str],
@@ -95,20 +131,7 @@ def _walk(
             return None
         i += 1
     if i == end:
-        rule = _first_rule(state.rules, method, websocket, seen, False)
-        if rule is not None:
-            return rule, values
-        slash = state.static.get("")
-        if slash is not None:
-            # Only the URL with a trailing slash matches: a redirect.
-            for rule in slash.rules:
-                if rule.websocket == websocket and (
-                    rule.methods is None or method in rule.methods
-                ):
-                    if rule.strict_slashes:
-                        raise _GiveUp
-                    return rule, values
-        return None
+        return _leaf(state, values, method, websocket, seen)
 
     part = parts[i]
     following = state.static.get(part)
@@ -116,20 +139,23 @@ def _walk(
         found = _walk(following, parts, i + 1, values, method, websocket, seen)
         if found is not None:
             return found
-    for test_part, following in state.dynamic:
+    for pattern, one_name, names, final, suffixed, following in _dynamic(state):
         target, rest, rest_i = part, parts, i + 1
-        if test_part.final:
+        if final:
             # Consumes every remaining part (the path converter).
             target, rest_i = "/".join(parts[i:]), end
-        pattern, names = _pattern(test_part.content)
         m = pattern.match(target)
         if m is not None:
-            if test_part.suffixed and m.groups()[-1] == "/":
+            if suffixed and m.groups()[-1] == "/":
                 rest, rest_i = [""], 0
-            groups = [m.group(n) for n in names]
-            found = _walk(
-                following, rest, rest_i, values + groups, method, websocket, seen
-            )
+            if one_name is not None:
+                groups = [*values, m.group(one_name)]
+            else:
+                groups = [*values, *(m.group(n) for n in names)]
+            if rest_i == len(rest):
+                found = _leaf(following, groups, method, websocket, seen)
+            else:
+                found = _walk(following, rest, rest_i, groups, method, websocket, seen)
             if found is not None:
                 return found
     if i + 1 == end and part == "":
@@ -137,6 +163,26 @@ def _walk(
         if rule is not None:
             return rule, values
     return None
+
+
+def _dynamic(state: t.Any) -> list[tuple[t.Any, ...]]:
+    """A state's dynamic transitions, in order, as (compiled pattern, its
+    converter group name if it has just one, all of them, final, suffixed,
+    next state); kept on the state and remade when it gains transitions
+    (the only time they reorder)."""
+    transitions = state.dynamic
+    cached = state.__dict__.get("_minflask_dynamic")
+    if cached is not None and cached[0] == len(transitions):
+        return cached[1]  # type: ignore[no-any-return]
+    compiled = []
+    for test_part, following in transitions:
+        pattern, names = _pattern(test_part.content)
+        one_name = names[0] if len(names) == 1 else None
+        compiled.append(
+            (pattern, one_name, names, test_part.final, test_part.suffixed, following)
+        )
+    state.__dict__["_minflask_dynamic"] = (len(transitions), compiled)
+    return compiled
 
 
 def _pattern(content: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
@@ -152,29 +198,76 @@ def _pattern(content: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
     return entry
 
 
-def match(adapter: MapAdapter) -> tuple[Rule, dict[str, t.Any]] | None:
-    """``adapter.match(return_rule=True)`` for the adapter's own path and
-    method, or None where that would redirect (see the module docstring).
-    Raises the same NotFound, MethodNotAllowed or WebsocketMismatch."""
+def _static_states(url_map: Map, root: t.Any) -> dict[tuple[str, str], t.Any]:
+    """``(domain, path) -> state`` for every state of the machine reached
+    from the root through static transitions alone and holding rules: the
+    states a URL without variable parts ends in, found in one lookup.
+
+    Kept on the matcher; dropped when rules are added (when the map asks
+    to be updated). A table missing some later rules would still be right:
+    states are never replaced (new rules join the existing states' lists),
+    so only new paths would be missing, and the full walk finds those.
+    """
+    matcher_vars = vars(url_map._matcher)
+    if url_map._remap:  # rules were added: let Werkzeug re-sort, re-index
+        url_map.update()
+        matcher_vars.pop("_minflask_static_states", None)
+    table: dict[tuple[str, str], t.Any] | None = matcher_vars.get(
+        "_minflask_static_states"
+    )
+    if table is not None:
+        return table
+    table = {}
+
+    def visit(state: t.Any, domain: str, parts: list[str]) -> None:
+        if state.rules:
+            table[(domain, "/".join(parts))] = state
+        for part, following in state.static.items():
+            if "/" not in part:
+                visit(following, domain, [*parts, part])
+
+    for domain, state in root.static.items():
+        visit(state, domain, [])
+    matcher_vars["_minflask_static_states"] = table
+    return table
+
+
+def match(
+    adapter: MapAdapter, path_info: str | None = None, method: str | None = None
+) -> tuple[Rule, dict[str, t.Any]] | None:
+    """``adapter.match(path_info, method, return_rule=True)`` (by default
+    the adapter's own path and method), or None where that would redirect
+    (see the module docstring). Raises the same NotFound, MethodNotAllowed
+    or WebsocketMismatch."""
     url_map = adapter.map
-    url_map.update()
     root = getattr(url_map._matcher, "_root", None)
     if root is None:  # a matcher of another shape: no shortcut
         return None
+    static_states = _static_states(url_map, root)
 
     domain = adapter.server_name
     if not url_map.host_matching and adapter.subdomain is not None:
         domain = adapter.subdomain
-    path = adapter.path_info
+    path = adapter.path_info if path_info is None else path_info
     path = f"/{path.lstrip('/')}" if path else ""
-    parts = [domain, *path.split("/")]
+    method = (method or adapter.default_method).upper()
+    websocket = adapter.websocket
     seen: list[t.Collection[str] | None] = []
-    try:
-        found = _walk(
-            root, parts, 0, [], adapter.default_method.upper(), adapter.websocket, seen
-        )
-    except _GiveUp:
-        return None
+    found: tuple[Rule, list[str]] | None = None
+    state = static_states.get((domain, path))
+    if state is not None:
+        # The walk would reach this state first, through static parts only.
+        rule = _first_rule(state.rules, method, websocket, seen, False)
+        if rule is not None:
+            found = rule, []
+        seen.clear()
+    if found is None:
+        try:
+            found = _walk(
+                root, [domain, *path.split("/")], 0, [], method, websocket, seen
+            )
+        except _GiveUp:
+            return None
     if found is None:
         if url_map._matcher.merge_slashes and "//" in path:
             return None  # matched again with merged slashes, maybe redirected
@@ -193,11 +286,125 @@ def match(adapter: MapAdapter) -> tuple[Rule, dict[str, t.Any]] | None:
     values: dict[str, t.Any] = {}
     converters = rule._converters
     if converters:
-        for name, raw in zip(converters, raw_values, strict=False):
+        # Plain zip, as Werkzeug's (strict=False costs a keyword call here).
+        for name, raw in zip(converters, raw_values):  # noqa: B905
             try:
-                values[str(name)] = converters[name].to_python(raw)
+                values[name] = converters[name].to_python(raw)
             except ValidationError:
                 raise _no_match_error(seen) from None
     if rule.defaults:
         values.update(rule.defaults)
     return rule, values
+
+
+def adapter_for(
+    bound: MapAdapter, path_info: str, method: str, query_string: str
+) -> MapAdapter:
+    """A request's adapter: ``bound`` (an adapter bound to its host, script
+    root and scheme) for the request's raw WSGI path, method and query."""
+    return MapAdapter(
+        bound.map,
+        bound.server_name,
+        bound.script_name,
+        bound.subdomain,
+        bound.url_scheme,
+        decode_wsgi(path_info),
+        method,
+        decode_wsgi(query_string),
+    )
+
+
+def decode_wsgi(value: str) -> str:
+    """A WSGI environ string (UTF-8 bytes held as latin-1) as real text."""
+    if value.isascii():
+        return value
+    return value.encode("latin1").decode(errors="replace")
+
+
+#: Werkzeug's converters: their ``to_url`` depends on the value alone.
+_PURE_CONVERTERS = frozenset(
+    {
+        UnicodeConverter,
+        PathConverter,
+        AnyConverter,
+        IntegerConverter,
+        FloatConverter,
+        UUIDConverter,
+    }
+)
+
+#: URLs kept per app before its build cache starts over.
+_BUILD_CACHE_SIZE = 2048
+
+
+def build(
+    cache: dict[tuple[t.Any, ...], str],
+    adapter: MapAdapter,
+    endpoint: str,
+    values: dict[str, t.Any],
+    method: str | None,
+    url_scheme: str | None,
+    force_external: bool,
+) -> str:
+    """``adapter.build(endpoint, values, method=..., url_scheme=...,
+    force_external=...)``, remembered in ``cache``.
+
+    The URL is remembered only when it depends on nothing but the key: a
+    plain MapAdapter, values that are ``str`` or ``int`` (immutable, and
+    never equal across the two types), and rules of Werkzeug's own class
+    with Werkzeug's converters. The key holds every input the build reads:
+    the map and its query-sorting settings, the number of rules for the
+    endpoint (it grows when one is added), and the adapter's binding.
+    """
+    items = tuple(values.items())
+    if type(adapter) is MapAdapter and type(endpoint) is str:
+        for _, value in items:
+            if type(value) is not str and type(value) is not int:
+                break
+        else:
+            url_map = adapter.map
+            rules = url_map._rules_by_endpoint.get(endpoint, ())
+            key = (
+                endpoint,
+                items,
+                method,
+                url_scheme,
+                force_external,
+                url_map,
+                url_map.sort_parameters,
+                url_map.sort_key,
+                len(rules),
+                adapter.server_name,
+                adapter.script_name,
+                adapter.subdomain,
+                adapter.url_scheme,
+                adapter.default_method,
+            )
+            url = cache.get(key)
+            if url is None:
+                url = adapter.build(
+                    endpoint,
+                    values,
+                    method=method,
+                    url_scheme=url_scheme,
+                    force_external=force_external,
+                )
+                if all(_builds_purely(rule) for rule in rules):
+                    if len(cache) >= _BUILD_CACHE_SIZE:
+                        cache.clear()
+                    cache[key] = url
+            return url
+    return adapter.build(
+        endpoint,
+        values,
+        method=method,
+        url_scheme=url_scheme,
+        force_external=force_external,
+    )
+
+
+def _builds_purely(rule: Rule) -> bool:
+    """Whether ``rule`` builds URLs from its values alone."""
+    return type(rule) is Rule and all(
+        type(converter) in _PURE_CONVERTERS for converter in rule._converters.values()
+    )

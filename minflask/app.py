@@ -47,7 +47,7 @@ from werkzeug.utils import redirect as _werkzeug_redirect
 from werkzeug.wrappers import Response as BaseResponse
 from werkzeug.wsgi import get_host
 
-from . import signals
+from . import _routing, signals
 from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
 from .globals import (
@@ -68,7 +68,13 @@ from .scaffold import (
     registering_decorator,
     setupmethod,
 )
-from .wrappers import Request, Response, _blueprint_chain, _response_from_parts
+from .wrappers import (
+    Request,
+    Response,
+    _blueprint_chain,
+    _headers_from,
+    _response_from_parts,
+)
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -88,9 +94,6 @@ _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 #: Distinct bind parameters kept per app; past this the cache starts over,
 #: so a flood of made-up Host headers cannot grow memory.
 _ADAPTER_CACHE_SIZE = 256
-
-#: server_name, script_name, subdomain, url_scheme for a MapAdapter.
-_Binding = tuple[str, str, t.Optional[str], str]  # noqa: UP045
 
 
 def _make_timedelta(value: t.Any) -> timedelta:
@@ -252,8 +255,10 @@ class Flask(Scaffold):
         self.url_map = self.url_map_class(host_matching=host_matching)
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
-        # Environ values and SERVER_NAME -> MapAdapter bind parameters.
-        self._bind_cache: dict[tuple[t.Any, ...], _Binding] = {}
+        # Environ values and SERVER_NAME -> an adapter bound to them.
+        self._bind_cache: dict[tuple[t.Any, ...], MapAdapter] = {}
+        # url_for's inputs -> the URL (see minflask._routing.build).
+        self._url_build_cache: dict[tuple[t.Any, ...], str] = {}
         self.template_context_processors[None].append(_default_template_ctx_processor)
         # Filters, tests and globals registered through the app; kept here
         # so registering them does not create the Jinja environment.
@@ -275,6 +280,14 @@ class Flask(Scaffold):
                 host=static_host,
                 view_func=_static_view_for(self),
             )
+
+    #: Whether request contexts may defer making their URL adapter: true
+    #: unless a subclass replaces :meth:`create_url_adapter`.
+    _url_adapter_deferred = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._url_adapter_deferred = cls.create_url_adapter is Flask.create_url_adapter
 
     def _check_setup_finished(self, f_name: str) -> None:
         if self._got_first_request:
@@ -606,7 +619,8 @@ class Flask(Scaffold):
 
         Host and binding values depend only on a few environ values and the
         config, so they are computed once per distinct combination and
-        cached; per request only the cheap adapter object is made.
+        cached (:meth:`_bound_adapter`); per request only the cheap adapter
+        object is made.
         """
         if request is None:
             server_name = self.config["SERVER_NAME"]
@@ -618,6 +632,21 @@ class Flask(Scaffold):
                 url_scheme=self.config["PREFERRED_URL_SCHEME"],
             )
 
+        environ = request.environ
+        return _routing.adapter_for(
+            self._bound_adapter(request),
+            # The raw path, not request.path: an empty PATH_INFO must still
+            # redirect to the trailing-slash URL, as Werkzeug's binding does.
+            environ.get("PATH_INFO", "/"),
+            request.method,
+            environ.get("QUERY_STRING", ""),
+        )
+
+    def _bound_adapter(self, request: Request) -> MapAdapter:
+        """An adapter bound to the request's host, script root and scheme,
+        shared by every request with the same ones (use it only through
+        :func:`minflask._routing.adapter_for` or with an explicit path and
+        method). Raises SecurityError (a 400) for an untrusted host."""
         environ = request.environ
         config = self.config
         trusted_hosts = config["TRUSTED_HOSTS"]
@@ -637,8 +666,8 @@ class Flask(Scaffold):
             config_server_name,
         )
         if request.trusted_hosts is not None:
-            # Raises SecurityError (a 400) for a host outside TRUSTED_HOSTS
-            # or a request class's own ``trusted_hosts``: checked every time.
+            # Outside TRUSTED_HOSTS or the request class's own list: checked
+            # every time.
             get_host(environ, request.trusted_hosts)
         bound = self._bind_cache.get(key)
         if bound is None:
@@ -646,24 +675,12 @@ class Flask(Scaffold):
             if len(self._bind_cache) >= _ADAPTER_CACHE_SIZE:
                 self._bind_cache.clear()
             self._bind_cache[key] = bound
-        server_name, script_name, subdomain, url_scheme = bound
-        return MapAdapter(
-            self.url_map,
-            server_name,
-            script_name,
-            subdomain,
-            url_scheme,
-            # The raw path, not request.path: an empty PATH_INFO must still
-            # redirect to the trailing-slash URL, as Werkzeug's binding does.
-            _decode_wsgi(environ.get("PATH_INFO", "/")),
-            request.method,
-            _decode_wsgi(environ.get("QUERY_STRING", "")),
-        )
+        return bound
 
     def _bind_parameters(
         self, environ: WSGIEnvironment, server_name: str | None
-    ) -> _Binding:
-        """Let Werkzeug bind to this environ once, and keep what it found."""
+    ) -> MapAdapter:
+        """Let Werkzeug bind to this environ once; keep its adapter."""
         subdomain: str | None = None
         if self.url_map.host_matching:
             # SERVER_NAME would replace the real host and break matching.
@@ -671,24 +688,20 @@ class Flask(Scaffold):
         elif not self.subdomain_matching:
             # Without subdomain matching every request is on the default one.
             subdomain = self.url_map.default_subdomain or ""
-        adapter = self.url_map.bind_to_environ(
+        return self.url_map.bind_to_environ(
             environ, server_name=server_name, subdomain=subdomain
-        )
-        return (
-            adapter.server_name,
-            adapter.script_name,
-            adapter.subdomain,
-            adapter.url_scheme,
         )
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
         """Run the ``url_defaults`` functions for ``endpoint``'s scopes."""
+        registry = self.url_default_functions
+        if not registry:
+            return  # none registered anywhere
         scopes: t.Iterable[str | None] = (None,)
         if "." in endpoint:
             scopes = chain(
                 scopes, reversed(_blueprint_chain(endpoint.rpartition(".")[0]))
             )
-        registry = self.url_default_functions
         for scope in scopes:
             for func in registry.get(scope, ()):
                 func(endpoint, values)
@@ -755,12 +768,15 @@ class Flask(Scaffold):
 
         self.inject_url_defaults(endpoint, values)
         try:
-            rv = url_adapter.build(  # type: ignore[union-attr]
+            # url_adapter.build(...), remembered where that is exact.
+            rv = _routing.build(
+                self._url_build_cache,
+                url_adapter,  # type: ignore[arg-type]
                 endpoint,
                 values,
-                method=_method,
-                url_scheme=_scheme,
-                force_external=_external,
+                _method,
+                _scheme,
+                _external,
             )
         except BuildError as error:
             values.update(
@@ -1046,7 +1062,7 @@ class Flask(Scaffold):
                     self.response_class,
                     iter(app_iter),
                     e.code,  # type: ignore[arg-type]
-                    Headers(headers),
+                    _headers_from(headers),
                 )
         wsgi_iter, status, wsgi_headers = e.get_response(environ).get_wsgi_response(
             environ
@@ -1068,9 +1084,11 @@ class Flask(Scaffold):
         """The handler for ``e``: by status code before catch-all, the
         blueprints (innermost first) before the app, then the most
         specific exception class."""
+        spec = self.error_handler_spec
+        if not spec:
+            return None  # no handler registered anywhere
         exc_class, code = self._get_exc_class_and_code(type(e))
         codes = (code, None) if code is not None else (None,)
-        spec = self.error_handler_spec
         for c in codes:
             for scope in (*blueprints, None):
                 by_code = spec.get(scope)
@@ -1344,13 +1362,6 @@ def _request_blueprints() -> list[str]:
     if ctx is None:
         raise RuntimeError(_no_req_msg)
     return ctx.request.blueprints
-
-
-def _decode_wsgi(value: str) -> str:
-    """A WSGI environ string (UTF-8 bytes held as latin-1) as real text."""
-    if value.isascii():
-        return value
-    return value.encode("latin1").decode(errors="replace")
 
 
 def _websocket_scheme(environ: WSGIEnvironment, scheme: str) -> str:

@@ -167,9 +167,22 @@ class RequestContext:
             request = app.request_class(environ)
         request.json_module = app.json
         self.request: Request = request
-        self.url_adapter: MapAdapter | None = None
+        self._url_adapter: MapAdapter | None = None
+        # With the app's own create_url_adapter, the adapter is made on first
+        # use from these (bound adapter, raw path, method, raw query): most
+        # requests are matched without it.
+        self._url_parts: tuple[MapAdapter, str, str, str] | None = None
         try:
-            self.url_adapter = app.create_url_adapter(request)
+            if app._url_adapter_deferred and "create_url_adapter" not in vars(app):
+                environ = request.environ
+                self._url_parts = (
+                    app._bound_adapter(request),
+                    environ.get("PATH_INFO", "/"),
+                    request.method,
+                    environ.get("QUERY_STRING", ""),
+                )
+            else:
+                self._url_adapter = app.create_url_adapter(request)
         except HTTPException as e:
             request.routing_exception = e
         self.flashes: list[tuple[str, str]] | None = None
@@ -177,6 +190,21 @@ class RequestContext:
         self._after_request_functions: list[t.Callable[..., t.Any]] = []
         # One entry per push: the app context pushed along with it, if any.
         self._pushed_app_ctxs: list[AppContext | None] = []
+
+    @property
+    def url_adapter(self) -> MapAdapter | None:
+        """The request's URL adapter (from ``app.create_url_adapter``), or
+        None when the request's host or binding was rejected."""
+        parts = self._url_parts
+        if parts is not None:
+            self._url_parts = None
+            self._url_adapter = _routing.adapter_for(*parts)
+        return self._url_adapter
+
+    @url_adapter.setter
+    def url_adapter(self, value: MapAdapter | None) -> None:
+        self._url_parts = None
+        self._url_adapter = value
 
     @property
     def session(self) -> SessionMixin:
@@ -228,16 +256,22 @@ class RequestContext:
 
     def match_request(self) -> None:
         """Match the URL; a routing error is kept and raised at dispatch."""
-        adapter: MapAdapter = self.url_adapter  # type: ignore[assignment]
+        parts = self._url_parts
+        found: t.Any
         try:
-            # The same answer as adapter.match, found faster; None where
-            # Werkzeug would redirect, which it then does itself.
-            found = _routing.match(adapter) or adapter.match(return_rule=True)
+            # The same answer as the adapter's match, found faster; None
+            # where Werkzeug would redirect, which the adapter then does.
+            if parts is not None:
+                bound, path_info, method, _ = parts
+                found = _routing.match(bound, _routing.decode_wsgi(path_info), method)
+            else:
+                found = _routing.match(self.url_adapter)  # type: ignore[arg-type]
+            if found is None:
+                found = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
         except HTTPException as e:
             self.request.routing_exception = e
             return
-        self.request.url_rule = found[0]
-        self.request.view_args = found[1]  # type: ignore[assignment]
+        self.request.url_rule, self.request.view_args = found
 
     def push(self) -> None:
         """Activate the request, and an app context for it if needed."""
@@ -249,7 +283,8 @@ class RequestContext:
         else:
             self._pushed_app_ctxs.append(None)
         _request_ctx_stack.push(self)
-        if self.url_adapter is not None and self.request.url_rule is None:
+        has_adapter = self._url_parts is not None or self._url_adapter is not None
+        if has_adapter and self.request.url_rule is None:
             self.match_request()
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:

@@ -32,6 +32,20 @@ def _config_value(key: str, default: t.Any = None) -> t.Any:
     return default if ctx is None else ctx.app.config[key]
 
 
+class _EnvironHeadersOnAccess:
+    """``Request.headers``: Werkzeug's ``EnvironHeaders`` view of the
+    environ, made on first access and then stored on the request (where
+    later lookups find it directly). Most requests never read a header
+    through it, and making the view is a good part of a request object's
+    cost."""
+
+    def __get__(self, obj: Request | None, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        headers = obj.__dict__["headers"] = EnvironHeaders(obj.environ)
+        return headers
+
+
 class Request(_WerkzeugRequest):
     """The request object used by default in minflask.
 
@@ -53,6 +67,8 @@ class Request(_WerkzeugRequest):
     _max_content_length: int | None = None
     _max_form_memory_size: int | None = None
     _max_form_parts: int | None = None
+
+    headers = _EnvironHeadersOnAccess()
 
     def __init__(
         self,
@@ -86,7 +102,7 @@ class Request(_WerkzeugRequest):
             path = path.encode("latin1").decode(errors="replace")
         self.path = "/" + path.lstrip("/")
         self.query_string = get("QUERY_STRING", "").encode("latin1")
-        self.headers = EnvironHeaders(environ)
+        # ``headers`` (a live view of the environ) is made on first use.
         self.remote_addr = get("REMOTE_ADDR")
         self.environ = environ
         self.shallow = shallow
@@ -160,8 +176,10 @@ class Request(_WerkzeugRequest):
         """The cookies sent with the request. Read from the environ's
         ``HTTP_COOKIE``, where a WSGI server puts them, rather than by
         Werkzeug's walk through every header to collect ``Cookie`` ones."""
-        headers = self.headers
-        if type(headers) is not EnvironHeaders or headers.environ is not self.environ:
+        headers = self.__dict__.get("headers")
+        if headers is not None and (
+            type(headers) is not EnvironHeaders or headers.environ is not self.environ
+        ):
             return super().cookies
         return parse_cookie(  # type: ignore[return-value]
             self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class
@@ -219,12 +237,12 @@ def _blueprint_chain(name: str) -> list[str]:
     return list(chain)
 
 
-#: ``mimetype -> Content-Type`` value, as Werkzeug's ``get_content_type``
-#: computes it (text types get ``; charset=utf-8``).
-_content_types: dict[str, str] = {}
-
 #: ``code -> status line`` ("200 OK"), as Werkzeug's status setter makes it.
 _status_lines: dict[int, str] = {}
+
+#: ``(mimetype, status code) -> (Content-Type header or None, status line)``
+#: for the fast path: what Werkzeug's constructor would compute for them.
+_plain_heads: dict[tuple[str | None, int], tuple[tuple[str, str] | None, str]] = {}
 
 
 def _response_from_parts(
@@ -237,27 +255,73 @@ def _response_from_parts(
     directly: for such arguments the constructor only assigns them."""
     rv = object.__new__(cls)
     rv.headers = headers
-    rv.status = code
+    _set_status(rv, code)
     rv.direct_passthrough = False
     rv._on_close = []
     rv.response = body
     return rv
 
 
+def _set_status(response: Response, code: int) -> None:
+    """``response.status = code`` as Werkzeug's setter does it, with each
+    code's status line computed once."""
+    line = _status_lines.get(code)
+    if line is None:
+        _WerkzeugResponse.status.fset(response, code)  # type: ignore[attr-defined]
+        if 100 <= code < 600:
+            _status_lines[code] = response._status
+    else:
+        response._status = line
+        response._status_code = code
+
+
+def _plain_head(mimetype: str | None, code: int) -> tuple[tuple[str, str] | None, str]:
+    """The Content-Type header and status line Werkzeug's constructor gives a
+    response with this mimetype and status code; kept for the next one."""
+    content_type = None
+    if mimetype is not None:
+        content_type = ("Content-Type", get_content_type(mimetype, "utf-8"))
+    probe = _WerkzeugResponse.__new__(_WerkzeugResponse)
+    _set_status(probe, code)  # type: ignore[arg-type]
+    head = (content_type, probe._status)
+    if len(_plain_heads) < 256:
+        _plain_heads[(mimetype, code)] = head
+    return head
+
+
+def _headers_from(pairs: t.Iterable[tuple[str, str]]) -> Headers:
+    """``Headers(pairs)``: the same items, validated by ``Headers.add`` the
+    same way, without ``extend``'s checks for mappings and multidicts."""
+    headers = Headers()
+    add = headers.add
+    for key, value in pairs:
+        add(key, value)
+    return headers
+
+
 class _HeadersOnAccess:
-    """``Response.headers`` for a response built by the fast path: the
-    ``Headers`` object is made on first access and stored on the instance,
-    where later lookups find it directly. A response whose headers nobody
-    touched can then be sent without building them at all."""
+    """``Response.headers``, kept in the instance dict as usual, but made
+    on first access for a response built by the fast path, which only
+    records its two header values. Reading or assigning it marks the
+    response as no longer *pristine*: only a pristine response is sent
+    from the recorded values (see :meth:`Response.__call__`)."""
 
     def __get__(self, obj: Response | None, owner: type | None = None) -> t.Any:
         if obj is None:
             return self
-        headers = obj.__dict__["headers"] = Headers()
-        # Filled in directly: the values were made by the fast path, so
-        # Headers' per-item validation has nothing to check.
-        headers._list.extend(obj._recorded_headers())
+        obj._pristine = False
+        instance_vars = obj.__dict__
+        headers = instance_vars.get("headers")
+        if headers is None:
+            headers = instance_vars["headers"] = Headers()
+            # Filled in directly: the values were made by the fast path, so
+            # Headers' per-item validation has nothing to check.
+            headers._list.extend(obj._recorded)
         return headers
+
+    def __set__(self, obj: Response, value: t.Any) -> None:
+        obj._pristine = False
+        obj.__dict__["headers"] = value
 
 
 class Response(_WerkzeugResponse):
@@ -276,9 +340,10 @@ class Response(_WerkzeugResponse):
     json_module: t.Any = json
 
     headers = _HeadersOnAccess()
-    # What the fast path recorded, for ``headers`` to be built from.
-    _content_type: str | None
-    _content_length: str
+    #: Set by the fast path: the response still has exactly the headers it
+    #: recorded (``_recorded``) and nothing has read or replaced them.
+    _pristine = False
+    _recorded: tuple[tuple[str, str], ...] = ()
 
     #: Whether this class builds and sends plain responses by the fast path:
     #: false for subclasses that override a step it skips.
@@ -334,52 +399,43 @@ class Response(_WerkzeugResponse):
     ) -> None:
         """What Werkzeug's constructor does for a str/bytes body, default
         headers and an int status, with the header values only recorded."""
-        if mimetype is None:
-            mimetype = self.default_mimetype
-        if mimetype is None:
-            self._content_type = None
-        else:
-            content_type = _content_types.get(mimetype)
-            if content_type is None:
-                content_type = _content_types[mimetype] = get_content_type(
-                    mimetype, "utf-8"
-                )
-            self._content_type = content_type
-        if status is None:
-            status = self.default_status
-        line = _status_lines.get(status)
-        if line is None:
-            self.status = status
-            if 100 <= status < 600:
-                _status_lines[status] = self._status
-        else:
-            self._status = line
-            self._status_code = status
+        key = (
+            self.default_mimetype if mimetype is None else mimetype,
+            self.default_status if status is None else status,
+        )
+        head = _plain_heads.get(key)
+        if head is None:
+            head = _plain_head(*key)
+        content_type, self._status = head
+        self._status_code = key[1]
         self.direct_passthrough = False
         self._on_close = []
         data = body.encode() if type(body) is str else t.cast(bytes, body)
         self.response = [data]
-        self._content_length = str(len(data))
+        length = ("Content-Length", str(len(data)))
+        self._recorded = (length,) if content_type is None else (content_type, length)
+        self._pristine = True
 
-    def _recorded_headers(self) -> list[tuple[str, str]]:
-        """The headers a fast-path response was made with."""
-        if self._content_type is None:
-            return [("Content-Length", self._content_length)]
-        return [
-            ("Content-Type", self._content_type),
-            ("Content-Length", self._content_length),
-        ]
+    @property
+    def _content_type(self) -> str | None:
+        """The recorded Content-Type of a fast-path response (for peeking
+        without building the headers)."""
+        for key, value in self._recorded:
+            if key == "Content-Type":
+                return value
+        return None
 
     def __call__(
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> t.Iterable[bytes]:
         """Send the response as Werkzeug would, in one pass.
 
-        Werkzeug copies the headers and checks them for ``Location``,
-        ``Content-Location``, a status without a body and a missing
-        ``Content-Length``; when none of those applies (nearly always) the
-        copy equals the original, so it is skipped. A one-chunk body goes
-        out as the list it is. Headers never touched are not even built.
+        A pristine fast-path response with a body-carrying status goes out
+        as its recorded headers and body list. Otherwise, Werkzeug copies
+        the headers and checks them for ``Location``, ``Content-Location``,
+        a status without a body and a missing ``Content-Length``; when none
+        of those applies (nearly always) the copy equals the original, so it
+        is skipped, and a one-chunk body goes out as the list it is.
         """
         code = self._status_code
         if (
@@ -390,11 +446,10 @@ class Response(_WerkzeugResponse):
             or environ.get("REQUEST_METHOD") == "HEAD"
         ):
             return super().__call__(environ, start_response)
-        headers = self.__dict__.get("headers")
-        if headers is None:
-            wsgi_headers = self._recorded_headers()
+        if self._pristine:
+            wsgi_headers = list(self._recorded)
         else:
-            wsgi_headers = headers.to_wsgi_list()
+            wsgi_headers = self.headers.to_wsgi_list()
             has_length = False
             for key, _ in wsgi_headers:
                 key = key.lower()

@@ -540,6 +540,8 @@ def test_request_init_matches_werkzeug(
     ours_env, ref_env = dict(environ), dict(environ)
     ours = minflask.Request(ours_env, **kwargs)
     reference = WerkzeugRequest(ref_env, **kwargs)
+    assert "headers" not in vars(ours)  # made on first use
+    assert ours.headers is ours.headers
     ours_vars, ref_vars = vars(ours), vars(reference)
     assert ours_vars.keys() == ref_vars.keys()
     for name, value in ref_vars.items():
@@ -550,3 +552,171 @@ def test_request_init_matches_werkzeug(
     assert ours.headers.environ is ours_env
     assert ("werkzeug.request" in ours_env) == ("werkzeug.request" in ref_env)
     assert ours_env.get("werkzeug.request", ours) is ours
+
+
+# -- the request's URL adapter ---------------------------------------------------
+
+
+def _adapter_state(adapter: t.Any) -> dict[str, t.Any]:
+    return {k: v for k, v in vars(adapter).items() if k != "map"}
+
+
+@pytest.mark.parametrize(
+    ("path", "kwargs"),
+    [
+        ("/x/caf\u00e9?q=\u00e9", {}),
+        ("/", {"base_url": "https://example.test:8443/root/"}),
+        ("/", {"method": "POST"}),
+    ],
+)
+def test_deferred_url_adapter_equals_create_url_adapter(
+    app: Flask, path: str, kwargs: dict[str, t.Any]
+) -> None:
+    with app.test_request_context(path, **kwargs) as ctx:
+        made = app.create_url_adapter(ctx.request)
+        assert ctx._url_parts is not None  # not made until asked for
+        assert type(ctx.url_adapter) is type(made)
+        assert _adapter_state(ctx.url_adapter) == _adapter_state(made)
+        assert ctx.url_adapter is ctx.url_adapter
+
+
+def test_create_url_adapter_overrides_are_used() -> None:
+    calls: list[str] = []
+
+    class Custom(Flask):
+        def create_url_adapter(self, request: t.Any) -> t.Any:
+            calls.append("subclass")
+            return super().create_url_adapter(request)
+
+    custom = Custom("custom")
+    custom.add_url_rule("/", "index", lambda: "ok")
+    assert custom.test_client().get("/").data == b"ok"
+    assert calls == ["subclass"]
+
+    patched = Flask("patched")
+    patched.add_url_rule("/", "index", lambda: "ok")
+    original = patched.create_url_adapter
+
+    def instance_override(request: t.Any) -> t.Any:
+        calls.append("instance")
+        return original(request)
+
+    patched.create_url_adapter = instance_override  # type: ignore[method-assign]
+    assert patched.test_client().get("/").data == b"ok"
+    assert calls == ["subclass", "instance"]
+
+
+def test_url_adapter_can_be_replaced(app: Flask) -> None:
+    with app.test_request_context("/") as ctx:
+        ctx.url_adapter = None
+        assert ctx.url_adapter is None
+        assert ctx._url_parts is None
+
+
+def test_untrusted_host_is_a_400_without_an_adapter(app: Flask) -> None:
+    app.config["TRUSTED_HOSTS"] = ["good.test"]
+    app.add_url_rule("/", "index", lambda: "ok")
+    client = app.test_client()
+    assert client.get("/", base_url="http://good.test").status_code == 200
+    response = client.get("/", base_url="http://evil.test")
+    assert response.status_code == 400
+    with app.test_request_context("/", base_url="http://evil.test") as ctx:
+        assert ctx.url_adapter is None
+        assert ctx.request.routing_exception is not None
+
+
+# -- url_for's remembered URLs -------------------------------------------------------
+
+
+class CountingToUrl(BaseConverter):
+    """A converter whose URLs depend on state outside the value."""
+
+    prefix = "a"
+
+    def to_url(self, value: t.Any) -> str:
+        return f"{type(self).prefix}{value}"
+
+
+def _url_app() -> Flask:
+    app = Flask("urls")
+    app.config["SERVER_NAME"] = "example.test"
+    app.url_map.converters["counting"] = CountingToUrl
+    for rule, endpoint in (
+        ("/user/<int:id>", "user"),
+        ("/page/<name>", "page"),
+        ("/files/<path:p>", "files"),
+        ("/c/<counting:v>", "counting"),
+        ("/", "index"),
+    ):
+        app.add_url_rule(rule, endpoint, lambda **kw: "")
+    return app
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "values"),
+    [
+        ("user", {"id": 7}),
+        ("user", {"id": 7, "q": "x y", "n": 3}),
+        ("user", {"id": True}),
+        ("user", {"id": 7.0}),
+        ("page", {"name": "caf\u00e9 / ?"}),
+        ("page", {"name": "a", "_external": True}),
+        ("page", {"name": "a", "_external": True, "_scheme": "https"}),
+        ("files", {"p": "a/b c"}),
+        ("index", {"_anchor": "top part"}),
+        ("index", {"_method": "GET"}),
+        ("index", {"next": None}),
+    ],
+)
+def test_remembered_urls_equal_fresh_ones(
+    endpoint: str, values: dict[str, t.Any]
+) -> None:
+    app = _url_app()
+    for base_url in ("http://example.test/", "https://api.example.test/root/"):
+        with app.test_request_context("/", base_url=base_url):
+            first = app.url_for(endpoint, **values)
+            second = app.url_for(endpoint, **values)
+            app._url_build_cache.clear()
+            fresh = app.url_for(endpoint, **values)
+        assert first == second == fresh
+
+
+def test_int_and_bool_and_str_values_are_told_apart() -> None:
+    app = _url_app()
+    with app.test_request_context("/"):
+        urls = [app.url_for("page", name=v) for v in (1, True, "1", 1, True)]
+    assert urls == ["/page/1", "/page/True", "/page/1", "/page/1", "/page/True"]
+
+
+def test_urls_from_other_converters_are_built_every_time() -> None:
+    app = _url_app()
+    with app.test_request_context("/"):
+        assert app.url_for("counting", v=1) == "/c/a1"
+        CountingToUrl.prefix = "b"
+        try:
+            assert app.url_for("counting", v=1) == "/c/b1"
+        finally:
+            CountingToUrl.prefix = "a"
+
+
+def test_remembered_urls_follow_new_rules_and_map_settings() -> None:
+    app = _url_app()
+    with app.test_request_context("/"):
+        assert app.url_for("page", name="a", z=1, b=2) == "/page/a?z=1&b=2"
+        app.url_map.sort_parameters = True
+        assert app.url_for("page", name="a", z=1, b=2) == "/page/a?b=2&z=1"
+        assert app.url_for("user", id=3) == "/user/3"
+        # A more specific rule for the endpoint, added later, wins as in Werkzeug.
+        app.url_map.add(Rule("/u/<int:id>", endpoint="user"))
+        fresh = app.url_map.bind("example.test").build("user", {"id": 3})
+        assert app.url_for("user", id=3) == fresh
+
+
+def test_urls_outside_a_request_and_per_host() -> None:
+    app = _url_app()
+    with app.app_context():
+        assert app.url_for("user", id=1) == "http://example.test/user/1"
+    with app.test_request_context("/", base_url="http://sub.example.test/"):
+        assert app.url_for("user", id=1, _external=True) == (
+            "http://example.test/user/1"
+        )
