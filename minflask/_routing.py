@@ -198,38 +198,75 @@ def _pattern(content: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
     return entry
 
 
-def _static_states(url_map: Map, root: t.Any) -> dict[tuple[str, str], t.Any]:
-    """``(domain, path) -> state`` for every state of the machine reached
-    from the root through static transitions alone and holding rules: the
-    states a URL without variable parts ends in, found in one lookup.
+class _Index:
+    """What :func:`match` keeps per map, on Werkzeug's matcher object, and
+    drops when rules are added (when the map asks to be updated).
 
-    Kept on the matcher; dropped when rules are added (when the map asks
-    to be updated). A table missing some later rules would still be right:
-    states are never replaced (new rules join the existing states' lists),
-    so only new paths would be missing, and the full walk finds those.
+    ``states``: ``(domain, path) -> state`` for every state reached from the
+    root through static transitions alone: where a URL without variable
+    parts ends, and where one whose last part is variable continues. The
+    walk would reach either first, as it tries static transitions first.
+    A table missing later rules would still be right (states are never
+    replaced; new rules join the existing states' lists): it would only
+    miss new paths, which the walk finds.
+
+    ``hits``: ``(domain, path, method, websocket) -> (rule, number of rules
+    for its endpoint)`` for URLs that matched a plain converter-free rule
+    through ``states``: the match is a pure function of that key while the
+    endpoint gains no rule (which could make it redirect).
     """
-    matcher_vars = vars(url_map._matcher)
+
+    __slots__ = ("hits", "root", "states")
+
+    def __init__(self, root: t.Any) -> None:
+        self.root = root
+        self.hits: dict[tuple[str, str, str, bool], tuple[Rule, int]] = {}
+        self.states: dict[tuple[str, str], t.Any] = {}
+
+        def visit(state: t.Any, domain: str, parts: list[str]) -> None:
+            self.states[(domain, "/".join(parts))] = state
+            for part, following in state.static.items():
+                if "/" not in part:
+                    visit(following, domain, [*parts, part])
+
+        for domain, state in root.static.items():
+            visit(state, domain, [])
+
+
+#: At most this many URLs are remembered per map in ``_Index.hits``.
+_HITS_SIZE = 1024
+
+
+def _index(url_map: Map) -> _Index | None:
+    """The map's index, made (again) when missing or when rules were added;
+    None for a matcher of another shape than Werkzeug's state machine."""
+    matcher = url_map._matcher
+    matcher_vars = vars(matcher)
     if url_map._remap:  # rules were added: let Werkzeug re-sort, re-index
         url_map.update()
-        matcher_vars.pop("_minflask_static_states", None)
-    table: dict[tuple[str, str], t.Any] | None = matcher_vars.get(
-        "_minflask_static_states"
-    )
-    if table is not None:
-        return table
-    table = {}
+        matcher_vars.pop("_minflask_index", None)
+    index: _Index | None = matcher_vars.get("_minflask_index")
+    if index is None:
+        root = getattr(matcher, "_root", None)
+        if root is None:
+            return None
+        index = matcher_vars["_minflask_index"] = _Index(root)
+    return index
 
-    def visit(state: t.Any, domain: str, parts: list[str]) -> None:
-        if state.rules:
-            table[(domain, "/".join(parts))] = state
-        for part, following in state.static.items():
-            if "/" not in part:
-                visit(following, domain, [*parts, part])
 
-    for domain, state in root.static.items():
-        visit(state, domain, [])
-    matcher_vars["_minflask_static_states"] = table
-    return table
+def _remember(
+    index: _Index, key: tuple[str, str, str, bool], url_map: Map, rule: Rule
+) -> None:
+    """Keep a static match in ``index.hits`` if nothing could make it
+    redirect: not an alias, no ``redirect_to``, first rule of its endpoint."""
+    rules = url_map._rules_by_endpoint[rule.endpoint]
+    if (
+        rules[0] is rule
+        and rule.redirect_to is None
+        and not rule.alias
+        and len(index.hits) < _HITS_SIZE
+    ):
+        index.hits[key] = (rule, len(rules))
 
 
 def match(
@@ -240,11 +277,9 @@ def match(
     (see the module docstring). Raises the same NotFound, MethodNotAllowed
     or WebsocketMismatch."""
     url_map = adapter.map
-    root = getattr(url_map._matcher, "_root", None)
-    if root is None:  # a matcher of another shape: no shortcut
+    index = _index(url_map)
+    if index is None:
         return None
-    static_states = _static_states(url_map, root)
-
     domain = adapter.server_name
     if not url_map.host_matching and adapter.subdomain is not None:
         domain = adapter.subdomain
@@ -252,22 +287,35 @@ def match(
     path = f"/{path.lstrip('/')}" if path else ""
     method = (method or adapter.default_method).upper()
     websocket = adapter.websocket
+    key = (domain, path, method, websocket)
+    hit = index.hits.get(key)
+    if hit is not None:
+        known, rule_count = hit
+        if len(url_map._rules_by_endpoint[known.endpoint]) == rule_count:
+            return known, dict(known.defaults) if known.defaults else {}
+
     seen: list[t.Collection[str] | None] = []
     found: tuple[Rule, list[str]] | None = None
-    state = static_states.get((domain, path))
-    if state is not None:
-        # The walk would reach this state first, through static parts only.
-        rule = _first_rule(state.rules, method, websocket, seen, False)
-        if rule is not None:
-            found = rule, []
-        seen.clear()
-    if found is None:
-        try:
-            found = _walk(
-                root, [domain, *path.split("/")], 0, [], method, websocket, seen
-            )
-        except _GiveUp:
-            return None
+    parts = [domain, *path.split("/")]
+    try:
+        state = index.states.get((domain, path))
+        if state is not None:
+            # Every part is static: the walk would end in this state first.
+            static_rule = _first_rule(state.rules, method, websocket, seen, False)
+            if static_rule is not None:
+                found = static_rule, []
+                _remember(index, key, url_map, static_rule)
+        else:
+            state = index.states.get((domain, path.rpartition("/")[0]))
+            if state is not None:
+                # All parts but the last are static: the walk would first
+                # try the last one from this state.
+                found = _walk(state, parts, len(parts) - 1, [], method, websocket, seen)
+        if found is None:
+            seen.clear()
+            found = _walk(index.root, parts, 0, [], method, websocket, seen)
+    except _GiveUp:
+        return None
     if found is None:
         if url_map._matcher.merge_slashes and "//" in path:
             return None  # matched again with merged slashes, maybe redirected

@@ -32,6 +32,12 @@ F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 # Tells ``pop`` to take the exception from ``sys.exc_info()``.
 _sentinel: t.Any = object()
 
+# The stacks' context variables, holding ``(top, rest)`` pairs (see
+# minflask.globals): pushing and popping, which every request does twice
+# each, works on them directly rather than through the stack methods.
+_app_stack: t.Any = _app_ctx_stack._storage
+_request_stack: t.Any = _request_ctx_stack._storage
+
 
 class _AppCtxGlobals:
     """The ``g`` object: a namespace for data that lives as long as the app
@@ -83,13 +89,14 @@ class AppContext:
     """Binds an application to the current thread or task: ``current_app``
     and ``g`` point at it while it is pushed."""
 
+    _url_adapter: MapAdapter | None = None
+    _adapter_built = False
+    #: Pushes not yet popped: teardown runs only when the last one pops.
+    _push_count = 0
+
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.g: _AppCtxGlobals = app.app_ctx_globals_class()
-        self._url_adapter: MapAdapter | None = None
-        self._adapter_built = False
-        # Pushes not yet popped: teardown runs only when the last one pops.
-        self._push_count = 0
 
     @property
     def url_adapter(self) -> MapAdapter | None:
@@ -107,7 +114,7 @@ class AppContext:
 
     def push(self) -> None:
         """Make this context the active one."""
-        _app_ctx_stack.push(self)
+        _app_stack.set((self, _app_stack.get(None)))
         self._push_count += 1
         if signals.appcontext_pushed.receivers:
             signals.appcontext_pushed.send(
@@ -123,7 +130,8 @@ class AppContext:
                     exc = sys.exc_info()[1]
                 self.app.do_teardown_appcontext(exc)
         finally:
-            popped = _app_ctx_stack.pop()
+            popped, rest = _app_stack.get(None) or (None, None)
+            _app_stack.set(rest)
             self._push_count -= 1
         if popped is not self:
             raise AssertionError(
@@ -155,6 +163,15 @@ class RequestContext:
     another app or there is none; popping it pops that app context too.
     """
 
+    #: Flashed messages taken from the session, once read.
+    flashes: list[tuple[str, str]] | None = None
+    _opened_session: SessionMixin | None = None
+    _url_adapter: MapAdapter | None = None
+    #: With the app's own create_url_adapter, the adapter is made on first
+    #: use from these (bound adapter, raw path, method, raw query): most
+    #: requests are matched without it.
+    _url_parts: tuple[MapAdapter, str, str, str] | None = None
+
     def __init__(
         self,
         app: Flask,
@@ -167,11 +184,6 @@ class RequestContext:
             request = app.request_class(environ)
         request.json_module = app.json
         self.request: Request = request
-        self._url_adapter: MapAdapter | None = None
-        # With the app's own create_url_adapter, the adapter is made on first
-        # use from these (bound adapter, raw path, method, raw query): most
-        # requests are matched without it.
-        self._url_parts: tuple[MapAdapter, str, str, str] | None = None
         try:
             if app._url_adapter_deferred and "create_url_adapter" not in vars(app):
                 environ = request.environ
@@ -185,8 +197,8 @@ class RequestContext:
                 self._url_adapter = app.create_url_adapter(request)
         except HTTPException as e:
             request.routing_exception = e
-        self.flashes: list[tuple[str, str]] | None = None
-        self._opened_session = session
+        if session is not None:
+            self._opened_session = session
         self._after_request_functions: list[t.Callable[..., t.Any]] = []
         # One entry per push: the app context pushed along with it, if any.
         self._pushed_app_ctxs: list[AppContext | None] = []
@@ -275,14 +287,15 @@ class RequestContext:
 
     def push(self) -> None:
         """Activate the request, and an app context for it if needed."""
-        app_ctx = _app_ctx_stack.top
+        node = _app_stack.get(None)
+        app_ctx = None if node is None else node[0]
         if app_ctx is None or app_ctx.app is not self.app:
             app_ctx = self.app.app_context()
             app_ctx.push()
             self._pushed_app_ctxs.append(app_ctx)
         else:
             self._pushed_app_ctxs.append(None)
-        _request_ctx_stack.push(self)
+        _request_stack.set((self, _request_stack.get(None)))
         has_adapter = self._url_parts is not None or self._url_adapter is not None
         if has_adapter and self.request.url_rule is None:
             self.match_request()
@@ -298,7 +311,8 @@ class RequestContext:
                 self.app.do_teardown_request(exc)
                 self.request.close()
         finally:
-            popped = _request_ctx_stack.pop()
+            popped, rest = _request_stack.get(None) or (None, None)
+            _request_stack.set(rest)
             app_ctx = self._pushed_app_ctxs.pop() if self._pushed_app_ctxs else None
             if last_pop and popped is not None:
                 # Break the environ <-> request cycle so refcounting frees it.

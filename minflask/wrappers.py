@@ -430,14 +430,29 @@ class Response(_WerkzeugResponse):
     ) -> t.Iterable[bytes]:
         """Send the response as Werkzeug would, in one pass.
 
-        A pristine fast-path response with a body-carrying status goes out
-        as its recorded headers and body list. Otherwise, Werkzeug copies
-        the headers and checks them for ``Location``, ``Content-Location``,
-        a status without a body and a missing ``Content-Length``; when none
-        of those applies (nearly always) the copy equals the original, so it
-        is skipped, and a one-chunk body goes out as the list it is.
+        Werkzeug copies the headers and checks them for ``Location``,
+        ``Content-Location``, a status without a body and a missing
+        ``Content-Length``; when none of those applies (nearly always) the
+        copy equals the original, so it is skipped. A pristine fast-path
+        response needs none of the checks: its headers are the two it
+        recorded. A one-chunk body goes out as the list it is.
         """
         code = self._status_code
+        body = self.response
+        if (
+            self._pristine
+            and code >= 200
+            and code != 204
+            and code != 304
+            and type(body) is list
+            and len(body) == 1
+            and type(body[0]) is bytes
+            and not self._on_close
+            and not self.direct_passthrough
+            and environ.get("REQUEST_METHOD") != "HEAD"
+        ):
+            start_response(self._status, list(self._recorded))
+            return body
         if (
             not self._fast
             or code < 200
@@ -450,31 +465,42 @@ class Response(_WerkzeugResponse):
             wsgi_headers = list(self._recorded)
         else:
             wsgi_headers = self.headers.to_wsgi_list()
-            has_length = False
-            for key, _ in wsgi_headers:
-                key = key.lower()
-                if key == "content-length":
-                    has_length = True
-                elif key == "location" or key == "content-location":
-                    return super().__call__(environ, start_response)
-            if (
-                not has_length
-                and self.automatically_set_content_length
-                and self.is_sequence
-            ):
+            if not self._headers_sendable(wsgi_headers):
                 return super().__call__(environ, start_response)
-        body = self.response
+        if (
+            type(body) is list
+            and len(body) == 1
+            and type(body[0]) is bytes
+            and not self._on_close
+            and not self.direct_passthrough
+        ):
+            start_response(self._status, wsgi_headers)
+            return body
         app_iter: t.Iterable[bytes]
         if self.direct_passthrough or self._on_close or hasattr(body, "close"):
             app_iter = self.get_app_iter(environ)
-        elif type(body) is list and len(body) == 1 and type(body[0]) is bytes:
-            app_iter = body
         else:
             # Closing the response would do nothing, so Werkzeug's wrapper
             # that closes it after the body is sent is left out.
             app_iter = self.iter_encoded()
         start_response(self._status, wsgi_headers)
         return app_iter
+
+    def _headers_sendable(self, wsgi_headers: list[tuple[str, str]]) -> bool:
+        """Whether Werkzeug's ``get_wsgi_headers`` would send these headers
+        unchanged (the status is known to carry a body)."""
+        has_length = False
+        for key, _ in wsgi_headers:
+            key = key.lower()
+            if key == "content-length":
+                has_length = True
+            elif key == "location" or key == "content-location":
+                return False
+        return (
+            has_length
+            or not self.automatically_set_content_length
+            or not self.is_sequence
+        )
 
     @property
     def max_cookie_size(self) -> int:  # type: ignore[override]

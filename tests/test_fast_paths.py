@@ -720,3 +720,27 @@ def test_urls_outside_a_request_and_per_host() -> None:
         assert app.url_for("user", id=1, _external=True) == (
             "http://example.test/user/1"
         )
+
+
+def test_remembered_static_matches_follow_new_rules() -> None:
+    url_map = Map([Rule("/page", endpoint="page"), Rule("/about", endpoint="about")])
+
+    def both(path: str) -> tuple[t.Any, t.Any]:
+        adapter = url_map.bind("a.test", path_info=path)
+        fast = _outcome(lambda: _routing.match(adapter) or ("left to Werkzeug", None))
+        return fast, _outcome(lambda: adapter.match(return_rule=True))
+
+    for _ in range(2):  # the second time from what the first remembered
+        fast, full = both("/page")
+        assert fast == full
+    # Rules added for the endpoint (one sorted before /page, so it might
+    # redirect there): the remembered match is not reused, the decision is
+    # Werkzeug's again.
+    url_map.add(Rule("/page/<int:n>", endpoint="page"))
+    url_map.add(Rule("/p", endpoint="page", defaults={"x": 1}))
+    url_map.update()  # as url_for would, before the next match
+    fast, full = both("/page")
+    assert fast[0] == "left to Werkzeug"
+    assert full[0].rule == "/page"
+    fast, full = both("/about")
+    assert fast == full
