@@ -25,6 +25,7 @@ from ._trace_describe import (
     scope_label,
     source_of,
 )
+from .app import DISPATCH_STEPS
 from .globals import _request_ctx_stack
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -34,23 +35,8 @@ if t.TYPE_CHECKING:  # pragma: no cover
 Args = tuple[t.Any, ...]
 Describe = Callable[["Step", Args, t.Any], None]
 
-#: App methods shown as spans, in the order a request meets them.
-TRACED_METHODS = (
-    "wsgi_app",
-    "full_dispatch_request",
-    "preprocess_request",
-    "dispatch_request",
-    "make_default_options_response",
-    "handle_user_exception",
-    "handle_http_exception",
-    "handle_exception",
-    "finalize_request",
-    "make_response",
-    "process_response",
-    "update_template_context",
-    "do_teardown_request",
-    "do_teardown_appcontext",
-)
+#: App methods shown as spans: the spine the app declares.
+TRACED_METHODS = DISPATCH_STEPS
 
 #: Body chunks recorded one by one; the rest are only counted.
 _MAX_CHUNK_STEPS = 20
@@ -97,9 +83,13 @@ def instrument_methods(tracer: Tracer) -> None:
     """Shadow each method in :data:`TRACED_METHODS` with a span."""
     for name in TRACED_METHODS:
         original = getattr(tracer.app, name, None)
-        if original is not None:
-            wrapper = _method_wrapper(tracer, name, original)
-            tracer.patches.set_attr(tracer.app, name, wrapper)
+        if not callable(original):
+            raise RuntimeError(
+                f"minflask.app.DISPATCH_STEPS names {name!r}, but the app has"
+                " no such method: update DISPATCH_STEPS to the app's spine."
+            )
+        wrapper = _method_wrapper(tracer, name, original)
+        tracer.patches.set_attr(tracer.app, name, wrapper)
 
 
 def _method_wrapper(

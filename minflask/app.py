@@ -91,6 +91,27 @@ _CO_COROUTINE = inspect.CO_COROUTINE
 
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
+#: The request's spine: the app methods a request passes through, in the
+#: order it meets them (see the module docstring). The tracer and the
+#: inspector instrument exactly these names; renaming or removing one of
+#: them must update this tuple, and the tracer fails loudly if it does not.
+DISPATCH_STEPS: tuple[str, ...] = (
+    "wsgi_app",
+    "full_dispatch_request",
+    "preprocess_request",
+    "dispatch_request",
+    "make_default_options_response",
+    "handle_user_exception",
+    "handle_http_exception",
+    "handle_exception",
+    "finalize_request",
+    "make_response",
+    "process_response",
+    "update_template_context",
+    "do_teardown_request",
+    "do_teardown_appcontext",
+)
+
 #: Distinct bind parameters kept per app; past this the cache starts over,
 #: so a flood of made-up Host headers cannot grow memory.
 _ADAPTER_CACHE_SIZE = 256

@@ -1171,3 +1171,26 @@ def test_help(runner: CliRunner) -> None:
         "-d, --data BODY",
     ):
         assert text in result.output
+
+
+def test_the_tracer_instruments_the_spine_the_app_declares(app: Flask) -> None:
+    from minflask import _trace_dispatch
+    from minflask.app import DISPATCH_STEPS
+
+    assert _trace_dispatch.TRACED_METHODS is DISPATCH_STEPS
+    trace = trace_request(app, "GET", "/")
+    seen = {step.title.split("(")[0] for step in trace.steps}
+    assert "app.full_dispatch_request" in seen
+    assert "app.finalize_request" in seen
+
+
+def test_a_spine_name_the_app_lacks_fails_loudly(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from minflask import _trace_dispatch
+
+    monkeypatch.setattr(
+        _trace_dispatch, "TRACED_METHODS", (*_trace_dispatch.TRACED_METHODS, "gone")
+    )
+    with pytest.raises(RuntimeError, match="DISPATCH_STEPS names 'gone'"):
+        trace_request(app, "GET", "/")
