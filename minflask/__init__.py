@@ -146,6 +146,20 @@ def __getattr__(name: str) -> _t.Any:
     return value
 
 
+def install_as_flask() -> None:
+    """Make ``import flask`` (and ``flask.<sub>``) give minflask in this
+    process, so Flask extensions run unchanged; call it before importing any.
+
+    Idempotent, and it loads nothing up front. Raises
+    :class:`~minflask.flask_alias.FlaskAlreadyImportedError`, changing
+    nothing, if the real Flask is already imported. See
+    :mod:`minflask.flask_alias` and docs/extensions.md.
+    """
+    from .flask_alias import install
+
+    install()
+
+
 def __dir__() -> list[str]:
     """The loaded names plus every public one, loaded or not."""
     return sorted({*vars(_sys.modules[__name__]), *__all__})
