@@ -8,6 +8,7 @@ import importlib
 import importlib.metadata
 import os
 import re
+import subprocess
 import sys
 import textwrap
 import warnings
@@ -437,3 +438,70 @@ def test_warning_filter_sees_extension_frames(flask_alias: None) -> None:
         warnings.simplefilter("always")
         flask.__version__  # noqa: B018
     assert caught[0].filename == __file__
+
+
+# -- servers ---------------------------------------------------------------------
+
+
+def test_gunicorn_config_file_installs_the_alias_for_its_workers(
+    tmp_path: Path,
+) -> None:
+    """docs/extensions.md's gunicorn.conf.py: gunicorn reads it in the
+    master, and the forked workers that import the app inherit the alias."""
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (tmp_path / "gunicorn.conf.py").write_text(
+        "import minflask\n\nminflask.install_as_flask()\n\n"
+        f'bind = "127.0.0.1:{port}"\nworkers = 2\n',
+        "utf-8",
+    )
+    write_app(
+        tmp_path,
+        """
+        import sys
+        import flask, flask.globals, minflask
+        from flask_login import LoginManager
+
+        app = minflask.Flask(__name__)
+        LoginManager(app)
+
+        @app.get("/")
+        def report():
+            return {
+                "is_minflask": flask.Flask is minflask.Flask
+                and flask.globals is minflask.globals,
+                "files": {n: getattr(m, "__file__", None)
+                          for n, m in list(sys.modules.items())},
+            }
+        """,
+    )
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "-c", "gunicorn.conf.py", "app:app"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/", timeout=5
+                ) as r:
+                    body = r.read()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr and server.stderr.read()
+                assert time.monotonic() < deadline, "gunicorn did not answer"
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    check_child(json.dumps(json.loads(body)))
