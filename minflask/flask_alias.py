@@ -64,10 +64,8 @@ def install() -> None:
     with _lock:
         current = sys.modules.get("flask")
         # The stand-in (see path()) is this install in progress, not Flask.
-        if current not in (None, _alias) and not getattr(
-            current, _STAND_IN_MARK, False
-        ):
-            assert current is not None
+        foreign = current is not None and current is not _alias
+        if foreign and not getattr(current, _STAND_IN_MARK, False):
             raise FlaskAlreadyImportedError(_already_imported_message(current))
         if _alias is None:
             _alias = _new_flask_module()
@@ -108,7 +106,7 @@ def child_pythonpath(current: str | None) -> str:
     return os.pathsep.join([path(), *entries])
 
 
-def _already_imported_message(module: ModuleType) -> str:
+def _already_imported_message(module: ModuleType | None) -> str:
     where = getattr(module, "__file__", None) or repr(module)
     return (
         f"the real Flask package is already imported (from {where}), so code "

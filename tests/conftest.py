@@ -19,11 +19,16 @@ class _RealFlaskGuard:
     test (the dev extra); nothing here may run it. While
     ``minflask.install_as_flask()`` is in force its finder, placed ahead of
     this one, answers every ``flask`` name, so this refusal never shows.
+    Each refusal is also recorded, and fails the test that caused it even
+    if something caught the ImportError.
     """
 
-    @staticmethod
-    def find_spec(fullname: str, path: t.Any = None, target: t.Any = None) -> None:
+    refused: t.ClassVar[list[str]] = []
+
+    @classmethod
+    def find_spec(cls, fullname: str, path: t.Any = None, target: t.Any = None) -> None:
         if fullname == "flask" or fullname.startswith("flask."):
+            cls.refused.append(fullname)
             raise ImportError(
                 f"the test suite must not import the real Flask ({fullname!r}); "
                 "call minflask.install_as_flask() first (the flask_alias "
@@ -33,6 +38,14 @@ class _RealFlaskGuard:
 
 
 sys.meta_path.insert(0, _RealFlaskGuard())
+
+
+@pytest.fixture
+def refused_flask_imports() -> t.Iterator[list[str]]:
+    """The real-Flask imports refused during a test that provokes them on
+    purpose; emptied afterwards, so they do not fail that test."""
+    yield _RealFlaskGuard.refused
+    _RealFlaskGuard.refused.clear()
 
 
 @pytest.fixture
@@ -83,3 +96,5 @@ def _no_leaked_flask_alias() -> t.Iterator[None]:
     yield
     if not before and flask_alias.is_installed():
         flask_alias.uninstall()
+    refused, _RealFlaskGuard.refused[:] = list(_RealFlaskGuard.refused), []
+    assert refused == [], f"a test tried to import the real Flask (refused): {refused}"

@@ -152,7 +152,7 @@ def test_install_is_idempotent(flask_alias: None) -> None:
     assert alias_module.is_installed()
 
 
-def test_uninstall_leaves_flask_unbound() -> None:
+def test_uninstall_leaves_flask_unbound(refused_flask_imports: list[str]) -> None:
     minflask.install_as_flask()
     import flask.globals
 
@@ -163,6 +163,7 @@ def test_uninstall_leaves_flask_unbound() -> None:
     # The test suite's guard now refuses the real Flask again.
     with pytest.raises(ImportError, match="must not import the real Flask"):
         importlib.import_module("flask")
+    assert refused_flask_imports == ["flask"]
 
 
 def test_installing_imports_nothing_and_keeps_import_minflask_lazy() -> None:
