@@ -457,11 +457,10 @@ def test_gunicorn_config_file_installs_the_alias_for_its_workers(
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    (tmp_path / "gunicorn.conf.py").write_text(
-        "import minflask\n\nminflask.install_as_flask()\n\n"
-        f'bind = "127.0.0.1:{port}"\nworkers = 2\n',
-        "utf-8",
-    )
+    config = doc_listing("# gunicorn.conf.py")
+    assert 'bind = "127.0.0.1:8000"' in config and "workers = 2" in config
+    config = config.replace(":8000", f":{port}")
+    (tmp_path / "gunicorn.conf.py").write_text(config, "utf-8")
     write_app(
         tmp_path,
         """
@@ -506,3 +505,72 @@ def test_gunicorn_config_file_installs_the_alias_for_its_workers(
         server.terminate()
         server.communicate(timeout=30)
     check_child(json.dumps(json.loads(body)))
+
+
+# -- the listings of docs/extensions.md, run as a project ---------------------------
+
+
+def doc_listing(first_line: str) -> str:
+    """The python listing of docs/extensions.md that starts with ``first_line``."""
+    text = (Path(__file__).parent.parent / "docs" / "extensions.md").read_text("utf-8")
+    for block in re.findall(r"^```python\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
+        if block.startswith(first_line + "\n"):
+            return str(block)
+    raise AssertionError(f"docs/extensions.md has no listing starting {first_line!r}")
+
+
+def test_documented_app_module_and_conftest_work_under_pytest(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "shop.py").write_text(doc_listing("# shop.py"), "utf-8")
+    (tmp_path / "conftest.py").write_text(doc_listing("# conftest.py"), "utf-8")
+    (tmp_path / "test_shop.py").write_text(
+        textwrap.dedent(
+            """
+            import sys
+
+            import flask
+            import minflask
+            from flask_login import UserMixin, current_user, login_user
+
+            from shop import db, login_manager
+
+
+            class User(UserMixin):
+                id = "7"
+
+
+            def test_extensions_run_on_minflask(app):
+                assert flask.Flask is minflask.Flask
+                assert app.extensions["sqlalchemy"] is db
+                login_manager.user_loader(lambda user_id: User())
+
+                @app.get("/me")
+                def me():
+                    return current_user.id
+
+                @app.post("/login")
+                def login():
+                    login_user(User())
+                    return "in"
+
+                with app.app_context():
+                    db.create_all()
+                client = app.test_client()
+                assert client.post("/login").text == "in"
+                assert client.get("/me").text == "7"
+                real = [n for n, m in list(sys.modules.items())
+                        if "site-packages/flask/" in (getattr(m, "__file__", "") or "")]
+                assert real == []
+            """
+        ),
+        "utf-8",
+    )
+    done = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        env={**os.environ, "FLASK_SECRET_KEY": "from the environment"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
