@@ -114,3 +114,36 @@ def test_cross_origin_decorator(app: t.Any) -> None:
     assert preflight.headers["Access-Control-Allow-Origin"] == "https://anyone.example"
     # Without an Origin header, ``always_send`` (on by default) grants all.
     assert client.get("/feed").headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_error_responses_carry_the_grant_too(flask_alias: None) -> None:
+    """Flask-CORS wraps the app's exception handlers (``intercept_exceptions``),
+    so a 404, an ``abort(403)`` and an unhandled error are readable by the
+    allowed origin as well."""
+    from flask_cors import CORS
+
+    from minflask import Flask, abort
+
+    app = Flask(__name__)
+    CORS(app, resources={r"/api/*": {"origins": [GOOD]}})
+
+    @app.get("/api/secret")
+    def secret() -> str:
+        abort(403)
+
+    @app.get("/api/broken")
+    def broken() -> str:
+        raise LookupError("bug")
+
+    app.logger.disabled = True  # the 500's traceback is expected here
+    client = app.test_client()
+    for path, status in (
+        ("/api/nope", 404),
+        ("/api/secret", 403),
+        ("/api/broken", 500),
+    ):
+        response = client.get(path, headers={"Origin": GOOD})
+        assert response.status_code == status
+        assert response.headers["Access-Control-Allow-Origin"] == GOOD
+        other = client.get(path, headers={"Origin": "https://evil.example"})
+        assert "Access-Control-Allow-Origin" not in other.headers

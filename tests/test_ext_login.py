@@ -139,3 +139,36 @@ def test_current_user_is_a_proxy_outside_views(app: t.Any) -> None:
 
     with app.test_request_context("/"):
         assert current_user.is_anonymous and not current_user.is_authenticated
+
+
+def test_signals_and_strong_session_protection(app: t.Any) -> None:
+    """Flask-Login's blinker signals (on ``flask.signals.Namespace``) reach
+    receivers, and ``session_protection = "strong"`` logs out a session
+    whose client changed."""
+    from flask_login import user_logged_in, user_logged_out
+
+    events: list[tuple[str, str, str]] = []
+
+    def logged_in(sender: t.Any, user: t.Any) -> None:
+        events.append(("in", sender.name, user.id))
+
+    def logged_out(sender: t.Any, user: t.Any) -> None:
+        events.append(("out", sender.name, user.id))
+
+    app.login_manager.session_protection = "strong"
+    with (
+        user_logged_in.connected_to(logged_in, app),
+        user_logged_out.connected_to(logged_out, app),
+    ):
+        client = app.test_client()
+        client.post("/login", data={"name": "alice", "password": "wonderland"})
+        assert client.get("/account").text == "account of alice"
+        client.get("/logout")
+    assert events == [("in", app.name, "alice"), ("out", app.name, "alice")]
+
+    client = app.test_client()
+    headers = {"User-Agent": "browser one"}
+    client.post("/login", data={"name": "bob", "password": "builder"}, headers=headers)
+    assert client.get("/account", headers=headers).text == "account of bob"
+    moved = client.get("/account", headers={"User-Agent": "someone else"})
+    assert moved.status_code == 302
