@@ -7,8 +7,10 @@
 
 The first run creates ``.venv`` and installs the project into it (editable,
 with the ``dev`` extra). ``bench`` uses its own ``.venv-bench`` with the
-``bench`` extra instead, so Flask and Bottle never land in ``.venv``, where
-the tests must run without them. Later runs reinstall only when
+``bench`` extra instead, so the benchmarks' Flask and Bottle stay out of
+``.venv``, where the tests must run without them (the Flask extensions the
+tests verify bring the real Flask in as their dependency; tests/conftest.py
+refuses any import of it). Later runs reinstall only when
 pyproject.toml or the package version changed. Standard library only, on
 purpose.
 """

@@ -5,7 +5,8 @@ owns its concern. It imports none of them up front: a name's module loads
 the first time the name is looked up (``minflask.Flask``, ``from minflask
 import request``), so ``import minflask`` costs next to nothing and a program
 pays only for the parts it uses (no Jinja without templates, no click without
-the command line, no test client outside tests).
+the command line, no test client outside tests). One function of its own,
+:func:`install_as_flask`, lets Flask extensions find minflask as ``flask``.
 """
 
 from __future__ import annotations
@@ -144,6 +145,20 @@ def __getattr__(name: str) -> _t.Any:
     # ``globals()``: in this package that name becomes the submodule.
     setattr(_sys.modules[__name__], name, value)
     return value
+
+
+def install_as_flask() -> None:
+    """Make ``import flask`` (and ``flask.<sub>``) give minflask in this
+    process, so Flask extensions run unchanged; call it before importing any.
+
+    Idempotent, and it imports no part of the API up front. Raises
+    :class:`~minflask.flask_alias.FlaskAlreadyImportedError`, changing
+    nothing, if the real Flask is already imported. See
+    :mod:`minflask.flask_alias` and docs/extensions.md.
+    """
+    from .flask_alias import install
+
+    install()
 
 
 def __dir__() -> list[str]:

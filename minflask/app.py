@@ -60,8 +60,8 @@ from .globals import (
 )
 from .helpers import get_debug_flag
 from .json.provider import DefaultJSONProvider, JSONProvider
+from .sansio.app import App
 from .scaffold import (
-    Scaffold,
     _endpoint_from_view_func,
     find_install_prefix,
     find_package_folder,
@@ -172,7 +172,7 @@ def _default_template_ctx_processor() -> dict[str, t.Any]:
     return rv
 
 
-class Flask(Scaffold):
+class Flask(App):
     """The WSGI application: the central registry of views, hooks, config
     and blueprints, and the code that runs each request through them.
 

@@ -538,7 +538,14 @@ class FlaskGroup(AppGroup):
             return
         from importlib.metadata import entry_points
 
-        for entry_point in entry_points(group="flask.commands"):
+        plugins = list(entry_points(group="flask.commands"))
+        if plugins:
+            # They are Flask extensions' commands: their ``import flask``
+            # must give minflask, never the Flask pip installed beside them.
+            from .flask_alias import install
+
+            install()
+        for entry_point in plugins:
             self.add_command(entry_point.load(), entry_point.name)
         self._plugins_loaded = True
 
@@ -1036,5 +1043,19 @@ cli = FlaskGroup(
 
 
 def main() -> None:
-    """The ``minflask`` console script and ``python -m minflask``."""
+    """The ``minflask`` console script and ``python -m minflask``.
+
+    Before anything else it makes ``flask`` resolve to minflask, so the app
+    and its Flask extensions, and their commands (``minflask db upgrade``),
+    run on minflask even where pip installed the real Flask too; and it
+    puts the alias's stand-in first on ``PYTHONPATH`` so Python processes
+    started from here get minflask for ``flask`` as well.
+    """
+    from .flask_alias import FlaskAlreadyImportedError, child_pythonpath, install
+
+    try:
+        install()
+    except FlaskAlreadyImportedError as e:
+        raise SystemExit(f"Error: {e}") from None
+    os.environ["PYTHONPATH"] = child_pythonpath(os.environ.get("PYTHONPATH"))
     cli.main()

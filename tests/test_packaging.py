@@ -92,6 +92,8 @@ def test_built_wheel_ships_package_data_only(tmp_path: Path) -> None:
     assert "minflask/py.typed" in names
     assert "minflask/__init__.py" in names
     assert "minflask/json/__init__.py" in names
+    # The stand-in flask package child processes find through PYTHONPATH.
+    assert "minflask/_alias_path/flask/__init__.py" in names
     assert not any(n.startswith(("demo/", "tests/")) or n == "dev.py" for n in names)
 
 
