@@ -7,6 +7,7 @@ read only when a body is actually parsed.
 
 from __future__ import annotations
 
+import io
 import typing as t
 from http import HTTPStatus
 
@@ -206,6 +207,32 @@ class Request(_WerkzeugRequest):
 
             explain_missing_files(self)
 
+    @cached_property
+    def stream(self) -> t.IO[bytes]:
+        """Werkzeug's guarded input stream, through :class:`_ClientBody`: a
+        body that breaks while it is read (an ``OSError``, as servers raise
+        for a malformed chunked body or a dropped connection) is the
+        client's fault and a 400, for ``data``, ``form`` and JSON alike."""
+        return t.cast("t.IO[bytes]", _ClientBody(super().stream))
+
+    def get_json(
+        self, force: bool = False, silent: bool = False, cache: bool = True
+    ) -> t.Any | None:
+        """Werkzeug's :meth:`~werkzeug.wrappers.Request.get_json`, plus: a
+        body nested too deeply for the parser (which raises
+        :exc:`RecursionError`, not :exc:`ValueError`) is malformed JSON
+        too, so it reaches :meth:`on_json_loading_failed` (a 400), and
+        ``silent=True`` gives ``None``."""
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            # The body is not cached as parsed: a later call fails the same way.
+            if silent:
+                return None
+            return self.on_json_loading_failed(
+                ValueError("The JSON body is nested too deeply to parse.")
+            )
+
     def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
         """Raise the 400 for a malformed JSON body. The description says the
         body is not valid JSON; the parser's own message (line, column) is
@@ -219,6 +246,67 @@ class Request(_WerkzeugRequest):
             raise BadRequest(
                 "The request body could not be parsed: it is not valid JSON."
             ) from detailed
+
+
+class _ClientBody(io.RawIOBase):
+    """A request body stream whose read errors are the client's.
+
+    What the server's input raises while the body is read (an ``OSError``
+    for a reset connection or a timeout; gunicorn's own errors for a bad
+    chunk size or a chunk without its CRLF, ``IOError`` subclasses before
+    gunicorn 22 and ``ParseException`` ones since) becomes a
+    :exc:`~werkzeug.exceptions.BadRequest`, which any parser reading the
+    body lets through as the 400 it is. HTTP errors raised on the way
+    (Werkzeug's 413 for a body over the limit) pass unchanged.
+    """
+
+    def __init__(self, raw: t.IO[bytes]) -> None:
+        super().__init__()
+        self._raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            return self._raw.read(-1 if size is None else size)
+        except HTTPException:
+            raise
+        except Exception as e:
+            raise _unreadable_body(e) from e
+
+    def readinto(self, buffer: t.Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        try:
+            return self._raw.readline(-1 if size is None else size)
+        except HTTPException:
+            raise
+        except Exception as e:
+            raise _unreadable_body(e) from e
+
+    def __next__(self) -> bytes:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def close(self) -> None:
+        # Closing the WSGI input belongs to the server, not to a parser.
+        super().close()
+
+
+def _unreadable_body(error: Exception) -> BadRequest:
+    """The 400 for a body that failed mid-read. The server's message (it
+    names the malformed part) is kept as the exception's cause for logs,
+    not sent to the client."""
+    return BadRequest(
+        "The request body could not be read: the client sent it malformed"
+        f" or stopped sending it ({type(error).__name__})."
+    )
 
 
 #: Blueprint name -> its chain, computed once per name. Names come from
