@@ -148,20 +148,22 @@ class _CircuitBreaker:
     """
 
     def __init__(self) -> None:
+        #: The clock the cool-down is measured on (tests replace it).
+        self.clock: t.Callable[[], float] = time.monotonic
         self._lock = threading.Lock()
-        #: When the cool-down ends (monotonic seconds); 0 while closed.
-        self._open_until = 0.0
+        #: When the cool-down ends (on :attr:`clock`); None while closed.
+        self._open_until: float | None = None
         self._probing = False
 
     def refuse(self, cooldown: float) -> float | None:
         """``None`` if a call may go to the store now, else the seconds
         until one may (at least a second while a probe is out)."""
-        if not self._open_until:  # closed: the usual case, no lock taken
+        if self._open_until is None:  # closed: the usual case, no lock taken
             return None
         with self._lock:
-            if not self._open_until:
+            if self._open_until is None:
                 return None
-            now = time.monotonic()
+            now = self.clock()
             if now < self._open_until:
                 return self._open_until - now
             if self._probing:
@@ -170,18 +172,18 @@ class _CircuitBreaker:
             return None
 
     def succeeded(self) -> None:
-        if self._open_until:
+        if self._open_until is not None:
             with self._lock:
-                self._open_until = 0.0
+                self._open_until = None
                 self._probing = False
 
     def failed(self, cooldown: float) -> bool:
         """Start (or restart) the cool-down; return whether the breaker was
         closed until now."""
         with self._lock:
-            was_closed = not self._open_until
+            was_closed = self._open_until is None
             if cooldown > 0:
-                self._open_until = time.monotonic() + cooldown
+                self._open_until = self.clock() + cooldown
             self._probing = False
             return was_closed
 
