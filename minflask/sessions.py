@@ -33,6 +33,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
         ServerSideSessionInterface as ServerSideSessionInterface,
     )
     from ._server_session import SessionStoreUnavailable as SessionStoreUnavailable
+    from ._server_session import UnavailableSession as UnavailableSession
     from ._session_redis import RedisSessionInterface as RedisSessionInterface
     from ._session_sqlite import SqliteSessionInterface as SqliteSessionInterface
     from .app import Flask
@@ -49,6 +50,7 @@ __all__ = [
     "SessionMixin",
     "SessionStoreUnavailable",
     "SqliteSessionInterface",
+    "UnavailableSession",
     "session_json_serializer",
 ]
 
@@ -62,6 +64,7 @@ _SERVER_SIDE_NAMES = {
     "ServerSideSession": "._server_session",
     "ServerSideSessionInterface": "._server_session",
     "SessionStoreUnavailable": "._server_session",
+    "UnavailableSession": "._server_session",
     "SqliteSessionInterface": "._session_sqlite",
     "RedisSessionInterface": "._session_redis",
 }
