@@ -586,12 +586,13 @@ def load(app: Flask, cookie: str) -> tuple[list[int], list[float]]:
     return statuses, durations
 
 
-def report(label: str, durations: list[float]) -> str:
+def report(label: str, durations: list[float], contacts: int) -> str:
     ordered = sorted(durations)
+    p90 = ordered[int(len(ordered) * 0.9)]
     return (
         f"{label}: {len(durations)} requests from {CLIENTS} clients, median"
-        f" {statistics.median(ordered):.3f} s, p90 {ordered[int(len(ordered) * 0.9)]:.3f} s,"
-        f" max {ordered[-1]:.3f} s"
+        f" {statistics.median(ordered) * 1000:.2f} ms, p90 {p90 * 1000:.2f} ms,"
+        f" max {ordered[-1]:.3f} s; store reached {contacts} times"
     )
 
 
@@ -621,7 +622,7 @@ def test_hung_store_answers_every_client_503_fast(
     assert 1 <= len(reads) <= CLIENTS + elapsed / 1.0 + 1
     assert len(hung.accepted) <= len(reads) + 1
     with capsys.disabled():
-        print("\n" + report("hung fake Redis", durations))
+        print("\n" + report("hung fake Redis", durations, len(reads)))
 
 
 def test_sigstopped_redis_answers_503_fast_and_recovers(
@@ -662,5 +663,5 @@ def test_sigstopped_redis_answers_503_fast_and_recovers(
     close_store(app)
     assert recovered is not None and recovered < 5
     with capsys.disabled():
-        print("\n" + report("SIGSTOPped redis-server", durations))
+        print("\n" + report("SIGSTOPped redis-server", durations, len(reads)))
         print(f"first success {recovered:.3f} s after SIGCONT")
