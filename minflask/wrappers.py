@@ -7,7 +7,6 @@ read only when a body is actually parsed.
 
 from __future__ import annotations
 
-import io
 import typing as t
 from http import HTTPStatus
 
@@ -17,9 +16,11 @@ from werkzeug.sansio.http import parse_cookie
 from werkzeug.utils import cached_property, get_content_type
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
+from werkzeug.wsgi import get_input_stream
 
 from . import json
 from ._forms import load_urlencoded_form
+from ._request_body import ClientBody
 from .globals import _app_ctx_stack
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -209,11 +210,18 @@ class Request(_WerkzeugRequest):
 
     @cached_property
     def stream(self) -> t.IO[bytes]:
-        """Werkzeug's guarded input stream, through :class:`_ClientBody`: a
-        body that breaks while it is read (an ``OSError``, as servers raise
-        for a malformed chunked body or a dropped connection) is the
-        client's fault and a 400, for ``data``, ``form`` and JSON alike."""
-        return t.cast("t.IO[bytes]", _ClientBody(super().stream))
+        """Werkzeug's guarded input stream, wrapped in
+        :class:`~minflask._request_body.ClientBody`: a body that breaks
+        while it is read (a malformed chunked body, a dropped connection)
+        is the client's fault and a 400, for ``data``, ``form`` and JSON
+        alike."""
+        if self.shallow:
+            raise RuntimeError(
+                "This request was created with 'shallow=True': reading from the"
+                " input stream is disabled."
+            )
+        raw = get_input_stream(self.environ, max_content_length=self.max_content_length)
+        return ClientBody(raw)  # type: ignore[return-value]
 
     def get_json(
         self, force: bool = False, silent: bool = False, cache: bool = True
@@ -246,67 +254,6 @@ class Request(_WerkzeugRequest):
             raise BadRequest(
                 "The request body could not be parsed: it is not valid JSON."
             ) from detailed
-
-
-class _ClientBody(io.RawIOBase):
-    """A request body stream whose read errors are the client's.
-
-    What the server's input raises while the body is read (an ``OSError``
-    for a reset connection or a timeout; gunicorn's own errors for a bad
-    chunk size or a chunk without its CRLF, ``IOError`` subclasses before
-    gunicorn 22 and ``ParseException`` ones since) becomes a
-    :exc:`~werkzeug.exceptions.BadRequest`, which any parser reading the
-    body lets through as the 400 it is. HTTP errors raised on the way
-    (Werkzeug's 413 for a body over the limit) pass unchanged.
-    """
-
-    def __init__(self, raw: t.IO[bytes]) -> None:
-        super().__init__()
-        self._raw = raw
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int | None = -1) -> bytes:
-        try:
-            return self._raw.read(-1 if size is None else size)
-        except HTTPException:
-            raise
-        except Exception as e:
-            raise _unreadable_body(e) from e
-
-    def readinto(self, buffer: t.Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def readline(self, size: int | None = -1) -> bytes:
-        try:
-            return self._raw.readline(-1 if size is None else size)
-        except HTTPException:
-            raise
-        except Exception as e:
-            raise _unreadable_body(e) from e
-
-    def __next__(self) -> bytes:
-        line = self.readline()
-        if not line:
-            raise StopIteration
-        return line
-
-    def close(self) -> None:
-        # Closing the WSGI input belongs to the server, not to a parser.
-        super().close()
-
-
-def _unreadable_body(error: Exception) -> BadRequest:
-    """The 400 for a body that failed mid-read. The server's message (it
-    names the malformed part) is kept as the exception's cause for logs,
-    not sent to the client."""
-    return BadRequest(
-        "The request body could not be read: the client sent it malformed"
-        f" or stopped sending it ({type(error).__name__})."
-    )
 
 
 #: Blueprint name -> its chain, computed once per name. Names come from

@@ -333,3 +333,18 @@ def test_gunicorn_deeply_nested_json_is_a_400(gunicorn: Gunicorn) -> None:
         + DEEP
     )
     assert reply.startswith(b"HTTP/1.1 400 ")
+
+
+def test_stream_keeps_werkzeugs_behaviour(app: Flask) -> None:
+    from minflask.wrappers import Request
+
+    shallow = Request(
+        {"REQUEST_METHOD": "POST", "wsgi.input": io.BytesIO()}, shallow=True
+    )
+    with pytest.raises(RuntimeError, match="shallow=True"):
+        shallow.stream  # noqa: B018
+    with app.test_request_context("/", method="POST", data=b"one\ntwo\n"):
+        stream = request.stream
+        assert list(stream) == [b"one\n", b"two\n"]
+        assert stream.read() == b""
+        assert stream.readable() and not stream.closed
