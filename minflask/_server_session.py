@@ -218,6 +218,8 @@ class ServerSideSessionInterface(SessionInterface):
         self._key_prefix_arg = key_prefix
         #: Prepended to the session id to make the store key.
         self.key_prefix = "session:" if key_prefix is None else key_prefix
+        if cooldown is not None and not cooldown >= 0:
+            raise ValueError(f"cooldown must be 0 or more seconds, not {cooldown!r}.")
         self._cooldown_arg = cooldown
         #: Seconds the store is left alone after a failure (0: never).
         self.cooldown = DEFAULT_STORE_COOLDOWN if cooldown is None else cooldown
@@ -273,10 +275,14 @@ class ServerSideSessionInterface(SessionInterface):
             self.key_prefix = app.config.get("SESSION_KEY_PREFIX", "session:")
         if self._cooldown_arg is None:
             value = app.config.get("SESSION_STORE_COOLDOWN", DEFAULT_STORE_COOLDOWN)
-            cooldown = _seconds(value)
+            try:
+                cooldown = _seconds(value)
+            except (TypeError, ValueError):
+                cooldown = math.nan
             if not cooldown >= 0:  # also refuses NaN
                 raise ValueError(
-                    f"SESSION_STORE_COOLDOWN must be 0 or more seconds, not {value!r}."
+                    "SESSION_STORE_COOLDOWN must be a number of seconds (0 or"
+                    f" more) or a timedelta, not {value!r}."
                 )
             self.cooldown = cooldown
         self._configure(app)
