@@ -154,6 +154,7 @@ ERRORS: list[Exception] = [
 ]
 BODIES = {
     "/data": ("application/octet-stream", b"abcdef" * 10),
+    "/limited": ("application/octet-stream", b"abcdef" * 10),
     "/form": ("application/x-www-form-urlencoded", b"a=1&b=2" * 10),
     "/json": ("application/json", b'{"a": [1, 2, 3], "b": "' + b"x" * 50 + b'"}'),
 }
@@ -174,7 +175,9 @@ def test_body_that_fails_mid_read_is_a_400(
         path, content_type=content_type, environ_overrides=broken(error, body[:7])
     )
     assert response.status_code == 400
-    assert b"could not be read" in response.data
+    if path != "/limited" or not isinstance(error, (OSError, ValueError)):
+        assert b"could not be read" in response.data
+    # else Werkzeug's limited stream answered first, with its own 400.
     # With a length (and with MAX_CONTENT_LENGTH) Werkzeug's own limited
     # stream already answers a read error with its 400 (ClientDisconnected).
     response = client.post(
@@ -302,7 +305,7 @@ MALFORMED_CHUNKS = {
 }
 
 
-@pytest.mark.parametrize("path", ["/data", "/form", "/json"])
+@pytest.mark.parametrize("path", ["/data", "/limited", "/form", "/json"])
 @pytest.mark.parametrize("body", MALFORMED_CHUNKS.values(), ids=MALFORMED_CHUNKS)
 def test_gunicorn_malformed_chunked_body_is_a_400(
     gunicorn: Gunicorn, path: str, body: bytes

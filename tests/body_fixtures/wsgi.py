@@ -16,6 +16,12 @@ def create_app() -> Flask:
     def data() -> str:
         return f"data {len(request.data)}"
 
+    @app.post("/limited")
+    def limited() -> str:
+        # With a limit, Werkzeug reads the body through its LimitedStream.
+        request.max_content_length = 10_000
+        return f"data {len(request.data)}"
+
     @app.post("/form")
     def form() -> str:
         return f"form {sorted(request.form)}"
