@@ -36,8 +36,8 @@ from .sessions import (
     NullSession,
     SessionInterface,
     SessionMixin,
-    SignerCacheKey,
-    cached_signer,
+    _cached_signer,
+    _SignerCacheKey,
     session_json_serializer,
 )
 
@@ -225,7 +225,7 @@ class ServerSideSessionInterface(SessionInterface):
         self.cooldown = DEFAULT_STORE_COOLDOWN if cooldown is None else cooldown
         self._ready = False
         self._init_lock = threading.Lock()
-        self._signers: dict[SignerCacheKey, Signer] = {}
+        self._signers: dict[_SignerCacheKey, Signer] = {}
         self._breaker = _CircuitBreaker()
 
     # -- the store: implemented per backend --------------------------------
@@ -297,7 +297,7 @@ class ServerSideSessionInterface(SessionInterface):
     def get_signer(self, app: Flask) -> Signer | None:
         """The signer of the id cookie, or ``None`` without a secret key;
         ``SECRET_KEY_FALLBACKS`` still verify. Built once per set of keys."""
-        return cached_signer(self._signers, app, self._make_signer)
+        return _cached_signer(self._signers, app, self._make_signer)
 
     def _make_signer(self, keys: list[str | bytes]) -> Signer:
         return Signer(

@@ -87,11 +87,11 @@ _SIGNER_CACHE_SIZE = 8
 _S = t.TypeVar("_S")
 
 #: A signer cache's key: the secret key and the fallbacks, as a tuple.
-SignerCacheKey = tuple["str | bytes", tuple["str | bytes", ...]]
+_SignerCacheKey = tuple["str | bytes", tuple["str | bytes", ...]]
 
 
-def cached_signer(
-    cache: dict[SignerCacheKey, _S],
+def _cached_signer(
+    cache: dict[_SignerCacheKey, _S],
     app: Flask,
     build: t.Callable[[list[str | bytes]], _S],
 ) -> _S | None:
@@ -334,7 +334,7 @@ class SecureCookieSessionInterface(SessionInterface):
         )
 
     def __init__(self) -> None:
-        self._serializers: dict[SignerCacheKey, URLSafeTimedSerializer] = {}
+        self._serializers: dict[_SignerCacheKey, URLSafeTimedSerializer] = {}
         self._codecs: dict[int, tuple[URLSafeTimedSerializer, CookieCodec | None]] = {}
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
@@ -345,7 +345,7 @@ class SecureCookieSessionInterface(SessionInterface):
         except AttributeError:
             # A subclass __init__ that skips ours still gets a cache.
             cache = self._serializers = {}
-        return cached_signer(cache, app, self._make_serializer)
+        return _cached_signer(cache, app, self._make_serializer)
 
     def _make_serializer(self, keys: list[str | bytes]) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(
