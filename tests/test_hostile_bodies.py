@@ -240,7 +240,7 @@ def _free_port() -> int:
 
 class Gunicorn:
     """gunicorn (gthread workers) serving tests/body_fixtures/wsgi.py on a
-    loopback port."""
+    loopback port. gunicorn is in the dev extra, so it is never skipped."""
 
     def __init__(self, tmp_path: Path) -> None:
         self.port = _free_port()
@@ -292,7 +292,6 @@ class Gunicorn:
 
 @pytest.fixture(scope="module")
 def gunicorn(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[Gunicorn]:
-    pytest.importorskip("gunicorn", reason="gunicorn is in the dev extra")
     server = Gunicorn(tmp_path_factory.mktemp("gunicorn"))
     yield server
     server.stop()
