@@ -3,6 +3,11 @@
 One handler for every HTTP error: under the API prefix it answers JSON
 (``{"status": 404, "error": "Not Found", "message": "..."}``), elsewhere it
 renders ``errors/<code>.html`` if there is one, else ``errors/error.html``.
+
+The handler itself never fails: if building the answer raises (the session
+store is down and the layout shows flashed messages, the Host was rejected
+and ``url_for`` cannot build, a template is broken), the cause is logged
+and the client gets a plain-text page with the right status instead of a 500.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import typing as t
 
 from werkzeug.exceptions import HTTPException
 
-from minflask import Flask, Response, jsonify, render_template, request
+from minflask import Flask, Response, current_app, jsonify, render_template, request
 
 
 def error_response(status: int, name: str, message: str, **extra: t.Any) -> Response:
@@ -21,25 +26,47 @@ def error_response(status: int, name: str, message: str, **extra: t.Any) -> Resp
     return response
 
 
+def plain_error_page(e: HTTPException) -> Response:
+    """The error as plain text: the fallback when the real page fails."""
+    code = e.code or 500
+    text = f"{code} {e.name}\n\n{e.description or e.name}\n"
+    response = Response(text, code, mimetype="text/plain")
+    _copy_headers(e, response)
+    return response
+
+
+def _copy_headers(e: HTTPException, response: Response) -> None:
+    """Keep the headers the error defines (Allow on a 405, Retry-After on
+    a 503), but not its content type."""
+    for key, value in e.get_headers():
+        if key.lower() != "content-type":
+            response.headers[key] = value
+
+
 def init_app(app: Flask, *, json_under: str) -> None:
     """Register the handler; paths under ``json_under`` get JSON errors."""
     prefix = json_under.rstrip("/")
 
-    def handle_http_error(e: HTTPException) -> t.Any:
+    def render_error(e: HTTPException) -> Response:
         code = e.code or 500
         path = request.path
         if path == prefix or path.startswith(prefix + "/"):
             response = error_response(code, e.name, e.description or e.name)
-            # Keep the headers the error defines, e.g. Allow on a 405.
-            for key, value in e.get_headers():
-                if key.lower() != "content-type":
-                    response.headers[key] = value
-            return response
-        page = render_template([f"errors/{code}.html", "errors/error.html"], error=e)
-        return (
-            page,
-            code,
-            [h for h in e.get_headers() if h[0].lower() != "content-type"],
-        )
+        else:
+            page = render_template(
+                [f"errors/{code}.html", "errors/error.html"], error=e
+            )
+            response = Response(page, code, mimetype="text/html")
+        _copy_headers(e, response)
+        return response
+
+    def handle_http_error(e: HTTPException) -> Response:
+        try:
+            return render_error(e)
+        except Exception:
+            current_app.logger.exception(
+                "The %s error page failed; sending it as plain text", e.code
+            )
+            return plain_error_page(e)
 
     app.register_error_handler(HTTPException, handle_http_error)

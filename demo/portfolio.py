@@ -23,6 +23,13 @@ MAX_SHARES = Decimal("1000000000")
 MAX_PRICE = Decimal("10000000")
 SHARES_PLACES = 6
 PRICE_PLACES = 4
+#: Decimal places an amount may be written with (trailing zeros included),
+#: checked before anything formats it: "0E-999999999" is a zero with a
+#: billion of them, which normalize() would hide and formatting would write.
+MAX_WRITTEN_PLACES = 20
+#: SQLite's largest integer: a larger holding id from a URL names no
+#: holding (and would make sqlite3 raise OverflowError).
+MAX_ID = 2**63 - 1
 _SYMBOL = re.compile(r"[A-Z0-9][A-Z0-9.\-]{0,9}")
 
 
@@ -125,7 +132,7 @@ def _decimal(
         )
     elif number > maximum:
         errors[field] = f"Enter at most {maximum:,}."
-    elif _places(number.normalize()) > places:
+    elif _places(number) > MAX_WRITTEN_PLACES or _places(number.normalize()) > places:
         errors[field] = f"Use at most {places} decimal places."
     else:
         return number
@@ -156,9 +163,16 @@ def list_holdings(user_id: int) -> list[Holding]:
     return [_holding(row) for row in rows]
 
 
+def _check_id(holding_id: int) -> None:
+    """404 for an id no SQLite row can have, before sqlite3 sees it."""
+    if not 0 <= holding_id <= MAX_ID:
+        abort(404, f"There is no holding {holding_id} in your portfolio.")
+
+
 def get_holding(user_id: int, holding_id: int) -> Holding:
     """The user's holding, or a 404: another user's holding does not exist
     as far as this user can tell."""
+    _check_id(holding_id)
     row = (
         get_db()
         .execute(
@@ -191,6 +205,7 @@ def add_holdings(user_id: int, holdings: Iterable[HoldingInput]) -> list[int]:
 
 def update_holding(user_id: int, holding_id: int, h: HoldingInput) -> None:
     """Replace a holding's fields; 404 if it is not the user's."""
+    _check_id(holding_id)
     db = get_db()
     with db:
         cur = db.execute(
@@ -204,6 +219,7 @@ def update_holding(user_id: int, holding_id: int, h: HoldingInput) -> None:
 
 def delete_holding(user_id: int, holding_id: int) -> None:
     """Remove a holding; 404 if it is not the user's."""
+    _check_id(holding_id)
     db = get_db()
     with db:
         cur = db.execute(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typing as t
 
-from .sessions import ServerSideSessionInterface
+from ._server_session import ServerSideSessionInterface
 
 if t.TYPE_CHECKING:  # pragma: no cover
     import redis
@@ -53,8 +53,9 @@ class RedisSessionInterface(ServerSideSessionInterface):
         url: str | None = None,
         key_prefix: str | None = None,
         socket_timeout: float = 2.0,
+        cooldown: float | None = None,
     ) -> None:
-        super().__init__(key_prefix=key_prefix)
+        super().__init__(key_prefix=key_prefix, cooldown=cooldown)
         self._redis = _import_redis()
         self.store_errors = (self._redis.RedisError,)
         self._client_arg = client

@@ -15,7 +15,7 @@ import typing as t
 import weakref
 from collections import deque
 
-from .sessions import ServerSideSessionInterface
+from ._server_session import ServerSideSessionInterface
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .app import Flask
@@ -81,8 +81,9 @@ class SqliteSessionInterface(ServerSideSessionInterface):
         *,
         key_prefix: str | None = None,
         timeout: float = 5.0,
+        cooldown: float | None = None,
     ) -> None:
-        super().__init__(key_prefix=key_prefix)
+        super().__init__(key_prefix=key_prefix, cooldown=cooldown)
         if path is not None and os.fspath(path) == ":memory:":
             raise ValueError(
                 "SqliteSessionInterface needs a file: each pooled connection"

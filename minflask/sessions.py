@@ -1,37 +1,39 @@
 """Sessions: the dict-like ``session`` object and the interfaces that load
-it from a request and store it in a response.
+it from a request and store it in a response, as in Flask.
 
 The default, :class:`SecureCookieSessionInterface`, keeps the whole session
 in a cookie signed with the app's ``SECRET_KEY``: users can read it but not
 change it. Set :attr:`minflask.Flask.session_interface` to use another store.
 
-Server-side sessions keep the data in a store and only a signed random id in
-the cookie: :class:`ServerSideSessionInterface` holds what all stores share,
-and ``SESSION_TYPE`` ("cookie", "sqlite" or "redis") picks one per app. The
-stores live in private modules, imported on first use.
+Server-side sessions (``SESSION_TYPE`` "sqlite" or "redis") keep the data in
+a store and only a signed random id in the cookie. They live in
+:mod:`minflask._server_session` and its stores, imported on first use; their
+public names (:class:`ServerSideSessionInterface`,
+:exc:`SessionStoreUnavailable`, the store classes, ...) stay reachable here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
-import logging
-import re
-import threading
-import time
 import typing as t
 from collections.abc import MutableMapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from functools import cache
 
-from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
-from werkzeug.exceptions import ServiceUnavailable
 
-from ._session_cookie import CookieCodec
+from ._cookie_codec import CookieCodec
 from .json.tag import TaggedJSONSerializer
 
 if t.TYPE_CHECKING:  # pragma: no cover
+    from ._server_session import ServerSideSession as ServerSideSession
+    from ._server_session import (
+        ServerSideSessionInterface as ServerSideSessionInterface,
+    )
+    from ._server_session import SessionStoreUnavailable as SessionStoreUnavailable
+    from ._server_session import UnavailableSession as UnavailableSession
     from ._session_redis import RedisSessionInterface as RedisSessionInterface
     from ._session_sqlite import SqliteSessionInterface as SqliteSessionInterface
     from .app import Flask
@@ -48,12 +50,83 @@ __all__ = [
     "SessionMixin",
     "SessionStoreUnavailable",
     "SqliteSessionInterface",
+    "UnavailableSession",
     "session_json_serializer",
 ]
 
-#: Distinct key sets whose serializers are kept per interface; past this the
+#: The values ``SESSION_TYPE`` accepts.
+SESSION_TYPES = ("cookie", "sqlite", "redis")
+
+#: Server-side names reachable as ``minflask.sessions.<name>``, by module;
+#: loaded on first access, so cookie-session apps never import them, nor
+#: the stores' drivers (sqlite3, redis).
+_SERVER_SIDE_NAMES = {
+    "ServerSideSession": "._server_session",
+    "ServerSideSessionInterface": "._server_session",
+    "SessionStoreUnavailable": "._server_session",
+    "UnavailableSession": "._server_session",
+    "SqliteSessionInterface": "._session_sqlite",
+    "RedisSessionInterface": "._session_redis",
+}
+
+
+def __getattr__(name: str) -> t.Any:
+    """Import a server-side name on first access."""
+    module = _SERVER_SIDE_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __package__), name)
+    globals()[name] = value
+    return value
+
+
+#: Distinct key sets whose signers are kept per interface; past this the
 #: cache starts over, so it cannot grow without bound.
-_SERIALIZER_CACHE_SIZE = 8
+_SIGNER_CACHE_SIZE = 8
+
+_S = t.TypeVar("_S")
+
+#: A signer cache's key: the secret key and the fallbacks, as a tuple.
+_SignerCacheKey = tuple["str | bytes", tuple["str | bytes", ...]]
+
+
+def _cached_signer(
+    cache: dict[_SignerCacheKey, _S],
+    app: Flask,
+    build: t.Callable[[list[str | bytes]], _S],
+) -> _S | None:
+    """The signer for ``app``'s current keys from ``cache``, made by
+    ``build(keys)`` the first time (keys oldest first: itsdangerous signs
+    with the last, and every one verifies); ``None`` without a secret key.
+
+    Both session interfaces keep their signers this way, so a key rotation
+    (a new ``SECRET_KEY`` or ``SECRET_KEY_FALLBACKS``) is noticed at once and
+    the cache stays bounded.
+    """
+    secret_key = app.secret_key
+    if not secret_key:
+        return None
+    fallbacks = app.config["SECRET_KEY_FALLBACKS"]
+    cache_key = (secret_key, tuple(fallbacks) if fallbacks else ())
+    signer = cache.get(cache_key)
+    if signer is None:
+        signer = build([*cache_key[1], secret_key])
+        if len(cache) >= _SIGNER_CACHE_SIZE:
+            cache.clear()
+        cache[cache_key] = signer
+    return signer
+
+
+class _CookieOptions(t.TypedDict):
+    """The session cookie's attributes besides its name, value and expiry."""
+
+    domain: str | None
+    path: str
+    secure: bool
+    httponly: bool
+    samesite: str | None
+    partitioned: bool
+
 
 #: The tagged JSON serializer the cookie session uses (public in Flask, so
 #: extensions can sign data the same way the session does).
@@ -170,6 +243,36 @@ class SessionInterface:
         """``SESSION_COOKIE_PARTITIONED``."""
         return app.config["SESSION_COOKIE_PARTITIONED"]  # type: ignore[no-any-return]
 
+    def _cookie_options(self, app: Flask) -> _CookieOptions:
+        """The attributes every session cookie this interface sets or deletes
+        carries, from the ``get_cookie_*`` methods (so overriding one of them
+        changes both). The one place both session interfaces read them."""
+        return {
+            "domain": self.get_cookie_domain(app),
+            "path": self.get_cookie_path(app),
+            "secure": self.get_cookie_secure(app),
+            "httponly": self.get_cookie_httponly(app),
+            "samesite": self.get_cookie_samesite(app),
+            "partitioned": self.get_cookie_partitioned(app),
+        }
+
+    def _set_session_cookie(
+        self, app: Flask, session: SessionMixin, response: Response, value: str
+    ) -> None:
+        """Send ``value`` as the session cookie, expiring with ``session``."""
+        response.set_cookie(
+            self.get_cookie_name(app),
+            value,
+            expires=self.get_expiration_time(app, session),
+            **self._cookie_options(app),
+        )
+        _vary_on_cookie(response)
+
+    def _delete_session_cookie(self, app: Flask, response: Response) -> None:
+        """Tell the client to drop its session cookie."""
+        response.delete_cookie(self.get_cookie_name(app), **self._cookie_options(app))
+        _vary_on_cookie(response)
+
     def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
         """When a permanent session expires (now plus the app's
         ``permanent_session_lifetime``, UTC); ``None`` for a browser session."""
@@ -231,41 +334,29 @@ class SecureCookieSessionInterface(SessionInterface):
         )
 
     def __init__(self) -> None:
-        self._serializers: dict[
-            tuple[str | bytes, tuple[str | bytes, ...]], URLSafeTimedSerializer
-        ] = {}
+        self._serializers: dict[_SignerCacheKey, URLSafeTimedSerializer] = {}
         self._codecs: dict[int, tuple[URLSafeTimedSerializer, CookieCodec | None]] = {}
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """The serializer that signs and checks cookies, or ``None`` without a
         secret key. Built once per set of keys, then reused."""
-        secret_key = app.secret_key
-        if not secret_key:
-            return None
-        fallbacks = app.config["SECRET_KEY_FALLBACKS"]
-        cache_key = (secret_key, tuple(fallbacks) if fallbacks else ())
         try:
             cache = self._serializers
         except AttributeError:
             # A subclass __init__ that skips ours still gets a cache.
             cache = self._serializers = {}
-        signer = cache.get(cache_key)
-        if signer is None:
-            # itsdangerous signs with the last key; the fallbacks only verify.
-            keys = [*cache_key[1], secret_key]
-            signer = URLSafeTimedSerializer(
-                keys,
-                salt=self.salt,
-                serializer=self.serializer,
-                signer_kwargs={
-                    "key_derivation": self.key_derivation,
-                    "digest_method": self.digest_method,
-                },
-            )
-            if len(cache) >= _SERIALIZER_CACHE_SIZE:
-                cache.clear()
-            cache[cache_key] = signer
-        return signer
+        return _cached_signer(cache, app, self._make_serializer)
+
+    def _make_serializer(self, keys: list[str | bytes]) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(
+            keys,  # type: ignore[arg-type]
+            salt=self.salt,
+            serializer=self.serializer,
+            signer_kwargs={
+                "key_derivation": self.key_derivation,
+                "digest_method": self.digest_method,
+            },
+        )
 
     def should_open_for_save(self, app: Flask, request: Request) -> bool:
         """Only a present cookie that may need its expiry refreshed matters:
@@ -301,7 +392,7 @@ class SecureCookieSessionInterface(SessionInterface):
 
     def _cookie_codec(self, signer: URLSafeTimedSerializer) -> CookieCodec | None:
         """The one-pass codec doing what ``signer`` does to cookies (see
-        :mod:`minflask._session_cookie`), or ``None`` to use ``signer``
+        :mod:`minflask._cookie_codec`), or ``None`` to use ``signer``
         itself. Built once per serializer."""
         try:
             codecs = self._codecs
@@ -310,7 +401,7 @@ class SecureCookieSessionInterface(SessionInterface):
         entry = codecs.get(id(signer))
         # The entry holds the serializer, so its id cannot be reused meanwhile.
         if entry is None or entry[0] is not signer:
-            if len(codecs) >= _SERIALIZER_CACHE_SIZE:
+            if len(codecs) >= _SIGNER_CACHE_SIZE:
                 codecs.clear()
             entry = codecs[id(signer)] = (signer, CookieCodec.for_serializer(signer))
         return entry[1]
@@ -319,14 +410,6 @@ class SecureCookieSessionInterface(SessionInterface):
         self, app: Flask, session: SessionMixin, response: Response
     ) -> None:
         """Set, refresh or delete the cookie as the session requires."""
-        name = self.get_cookie_name(app)
-        domain = self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
-        secure = self.get_cookie_secure(app)
-        partitioned = self.get_cookie_partitioned(app)
-        samesite = self.get_cookie_samesite(app)
-        httponly = self.get_cookie_httponly(app)
-
         # Reading the session makes the response depend on the cookie.
         if session.accessed:
             _vary_on_cookie(response)
@@ -334,16 +417,7 @@ class SecureCookieSessionInterface(SessionInterface):
         if not session:
             # Emptied during the request: remove the cookie the client holds.
             if session.modified:
-                response.delete_cookie(
-                    name,
-                    domain=domain,
-                    path=path,
-                    secure=secure,
-                    partitioned=partitioned,
-                    samesite=samesite,
-                    httponly=httponly,
-                )
-                _vary_on_cookie(response)
+                self._delete_session_cookie(app, response)
             return
 
         if not self.should_set_cookie(app, session):
@@ -355,18 +429,7 @@ class SecureCookieSessionInterface(SessionInterface):
         data = dict.copy(session) if isinstance(session, dict) else dict(session)
         codec = self._cookie_codec(signer)
         value = signer.dumps(data) if codec is None else codec.dumps(data)
-        response.set_cookie(
-            name,
-            value,
-            expires=self.get_expiration_time(app, session),
-            httponly=httponly,
-            domain=domain,
-            path=path,
-            secure=secure,
-            partitioned=partitioned,
-            samesite=samesite,
-        )
-        _vary_on_cookie(response)
+        self._set_session_cookie(app, session, response, value)
 
 
 def _vary_on_cookie(response: Response) -> None:
@@ -378,426 +441,6 @@ def _vary_on_cookie(response: Response) -> None:
         headers["Vary"] = "Cookie"
     elif vary != "Cookie":
         response.vary.add("Cookie")
-
-
-# -- server-side sessions ------------------------------------------------------
-
-#: The values ``SESSION_TYPE`` accepts.
-SESSION_TYPES = ("cookie", "sqlite", "redis")
-
-#: How long an unused non-permanent server-side session is kept, unless
-#: ``SESSION_IDLE_LIFETIME`` (a timedelta or seconds) says otherwise.
-DEFAULT_IDLE_LIFETIME = timedelta(days=1)
-
-#: Store classes reachable as ``minflask.sessions.<name>``, by module; their
-#: drivers (sqlite3, redis) load only when one is used.
-_STORE_MODULES = {
-    "SqliteSessionInterface": "._session_sqlite",
-    "RedisSessionInterface": "._session_redis",
-}
-
-# secrets.token_urlsafe(32): 256 random bits as 43 URL-safe base64 characters.
-_SID_BYTES = 32
-_SID_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
-
-_logger = logging.getLogger(__name__)
-
-_P = t.ParamSpec("_P")
-_R = t.TypeVar("_R")
-
-
-def __getattr__(name: str) -> t.Any:
-    """Import a store's interface class on first access."""
-    module = _STORE_MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __package__), name)
-    globals()[name] = value
-    return value
-
-
-def _new_session_id() -> str:
-    """A fresh random session id (256 bits from :mod:`secrets`)."""
-    # Imported here: it pulls in `random`, which cookie sessions never need.
-    import secrets
-
-    return secrets.token_urlsafe(_SID_BYTES)
-
-
-def _seconds(value: timedelta | float) -> float:
-    """A lifetime from config, given as a timedelta or as seconds."""
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return float(value)
-
-
-class ServerSideSession(CallbackDict[str, t.Any], SessionMixin):
-    """The session of a server-side store: a dict that records being changed,
-    plus ``sid``, the random id under which the store keeps it."""
-
-    modified = False
-
-    def __init__(
-        self,
-        initial: t.Mapping[str, t.Any] | t.Iterable[tuple[str, t.Any]] | None = None,
-        sid: str | None = None,
-        new: bool = True,
-        expires_at: float | None = None,
-    ) -> None:
-        def on_update(self: ServerSideSession) -> None:
-            self.modified = True
-
-        super().__init__(initial, on_update)
-        #: The unsigned random id; the cookie carries it signed.
-        self.sid = _new_session_id() if sid is None else sid
-        #: True while nothing is stored under ``sid`` (fresh or regenerated).
-        self.new = new
-        # When the stored copy expires (epoch seconds), as read at open.
-        self._expires_at = expires_at
-
-
-class SessionStoreUnavailable(ServiceUnavailable):
-    """The session store could not be reached. The cause is logged; the
-    client gets a 503 instead of a hang or a 500 page."""
-
-    description = (
-        "The session store is unavailable at the moment. Please try again in a"
-        " little while."
-    )
-
-
-class ServerSideSessionInterface(SessionInterface):
-    """Keep the session's data in a store and only a signed random id in the
-    cookie, so data never reaches the client and a session can be ended
-    server-side (:meth:`revoke`).
-
-    Subclasses implement the four ``*_record`` methods for one store and
-    list in :attr:`store_errors` the exceptions meaning it is unreachable.
-    Settings not given to the constructor come from the config of the first
-    app that uses the interface (:meth:`init_app`).
-    """
-
-    session_class = ServerSideSession
-    #: Turns session data into the stored text and back (tagged JSON).
-    serializer = session_json_serializer
-    #: Salt of the id's signature, so it is useless as any other signature.
-    salt = "minflask.server-session"
-    digest_method = staticmethod(hashlib.sha256)
-    key_derivation = "hmac"
-    #: An unchanged session's stored expiry is pushed back at most this
-    #: often (seconds, capped at half its lifetime): reading rarely writes.
-    touch_interval = 60.0
-    #: Exceptions from the store that mean it cannot be reached (-> 503).
-    store_errors: tuple[type[BaseException], ...] = ()
-
-    def __init__(self, *, key_prefix: str | None = None) -> None:
-        self._key_prefix_arg = key_prefix
-        #: Prepended to the session id to make the store key.
-        self.key_prefix = "session:" if key_prefix is None else key_prefix
-        self._ready = False
-        self._init_lock = threading.Lock()
-        self._signers: dict[tuple[str | bytes, tuple[str | bytes, ...]], Signer] = {}
-
-    # -- the store: implemented per backend --------------------------------
-
-    def describe_store(self) -> str:
-        """Where the data lives, for log messages."""
-        return type(self).__name__
-
-    def read_record(self, key: str) -> tuple[str | bytes, float | None] | None:
-        """The stored text and its expiry (epoch seconds, ``None`` if it has
-        none) for ``key``, or ``None`` when nothing unexpired is stored."""
-        raise NotImplementedError()
-
-    def write_record(self, key: str, payload: str, ttl: float, *, create: bool) -> bool:
-        """Store ``payload`` for ``ttl`` seconds. With ``create`` False only
-        replace an existing unexpired record (one revoked meanwhile stays
-        gone); return whether it was stored."""
-        raise NotImplementedError()
-
-    def touch_record(self, key: str, ttl: float) -> bool:
-        """Make an existing record expire ``ttl`` seconds from now; return
-        whether one existed."""
-        raise NotImplementedError()
-
-    def delete_record(self, key: str) -> bool:
-        """Delete the record; return whether one existed."""
-        raise NotImplementedError()
-
-    def _configure(self, app: Flask) -> None:
-        """Read the store's own settings from ``app.config``; no I/O."""
-
-    def _now(self) -> float:
-        """The time expiry is measured in (epoch seconds); tests replace it."""
-        return time.time()
-
-    # -- setup -------------------------------------------------------------
-
-    def init_app(self, app: Flask) -> None:
-        """Take the settings the constructor was not given from
-        ``app.config``. Done on first use; call it to :meth:`revoke`
-        outside an app context before any request."""
-        with self._init_lock:
-            self._init_locked(app)
-
-    def _init_locked(self, app: Flask) -> None:
-        if self._key_prefix_arg is None:
-            self.key_prefix = app.config.get("SESSION_KEY_PREFIX", "session:")
-        self._configure(app)
-        self._ready = True
-
-    def _ensure_ready(self, app: Flask) -> None:
-        if not self._ready:
-            with self._init_lock:
-                if not self._ready:
-                    self._init_locked(app)
-
-    def get_signer(self, app: Flask) -> Signer | None:
-        """The signer of the id cookie, or ``None`` without a secret key;
-        ``SECRET_KEY_FALLBACKS`` still verify. Built once per set of keys."""
-        secret_key = app.secret_key
-        if not secret_key:
-            return None
-        fallbacks = app.config["SECRET_KEY_FALLBACKS"]
-        cache_key = (secret_key, tuple(fallbacks) if fallbacks else ())
-        signer = self._signers.get(cache_key)
-        if signer is None:
-            # Signs with the last key; all of them verify.
-            signer = Signer(
-                [*cache_key[1], secret_key],
-                salt=self.salt,
-                key_derivation=self.key_derivation,
-                digest_method=self.digest_method,
-            )
-            if len(self._signers) >= _SERIALIZER_CACHE_SIZE:
-                self._signers.clear()
-            self._signers[cache_key] = signer
-        return signer
-
-    # -- the session interface ----------------------------------------------
-
-    def should_open_for_save(self, app: Flask, request: Request) -> bool:
-        """Never: a session the request did not touch costs no store trip
-        (so it is not refreshed either)."""
-        return False
-
-    def open_session(self, app: Flask, request: Request) -> ServerSideSession | None:
-        """Load the session the cookie names. A missing, tampered, malformed,
-        unknown or expired id gives a new empty session; an unreachable
-        store raises :exc:`SessionStoreUnavailable` (a 503)."""
-        signer = self.get_signer(app)
-        if signer is None:
-            return None
-        sid = self._sid_from_cookie(
-            signer, request.cookies.get(self.get_cookie_name(app))
-        )
-        if sid is None:
-            return self.session_class()
-        self._ensure_ready(app)
-        record = self._call(app, self.read_record, self.key_prefix + sid)
-        if record is None:
-            return self.session_class()
-        payload, expires_at = record
-        try:
-            data = self.serializer.loads(payload)
-        except Exception as e:
-            app.logger.warning(
-                "Unreadable session data in %s: %s", self.describe_store(), e
-            )
-            return self.session_class()
-        if not isinstance(data, dict):
-            return self.session_class()
-        return self.session_class(data, sid=sid, new=False, expires_at=expires_at)
-
-    def _sid_from_cookie(self, signer: Signer, value: str | None) -> str | None:
-        """The id in a cookie value, if the signature holds and it is well
-        formed."""
-        if not value:
-            return None
-        try:
-            sid = signer.unsign(value).decode("ascii")
-        except (BadSignature, UnicodeDecodeError):
-            return None
-        return sid if _SID_PATTERN.fullmatch(sid) else None
-
-    def save_session(
-        self, app: Flask, session: SessionMixin, response: Response
-    ) -> None:
-        """Write, touch or delete the stored copy as the session requires,
-        then set or delete the cookie. If the store fails here, after the
-        view has answered, the response is replaced by the 503."""
-        if not isinstance(session, ServerSideSession):
-            raise TypeError(
-                f"{type(self).__name__} saves ServerSideSession objects, not"
-                f" {type(session).__name__}."
-            )
-        if session.accessed:
-            response.vary.add("Cookie")
-        self._ensure_ready(app)
-        try:
-            stored = self._sync_store(app, session)
-        except SessionStoreUnavailable as error:
-            self._answer_unavailable(app, response, error)
-            return
-        if stored:
-            if session.modified or self.should_set_cookie(app, session):
-                self._set_cookie(app, session, response)
-        elif session.modified or not session.new:
-            # Emptied, or ended elsewhere while this request ran.
-            self._delete_cookie(app, response)
-
-    def _sync_store(self, app: Flask, session: ServerSideSession) -> bool:
-        """Bring the store in line with ``session``; return whether a record
-        for it now exists (and the cookie should stay)."""
-        key = self.key_prefix + session.sid
-        if not session:
-            if session.modified and not session.new:
-                self._call(app, self.delete_record, key)
-            return False
-        lifetime = self._lifetime(app, session)
-        if session.modified or session.new:
-            payload = self.serializer.dumps(dict.copy(session))
-            create = session.new
-            stored = self._call(
-                app, self.write_record, key, payload, lifetime, create=create
-            )
-            if stored:
-                session.new = False
-            return stored
-        if self._should_touch(app, session, lifetime):
-            return self._call(app, self.touch_record, key, lifetime)
-        return True
-
-    def _lifetime(self, app: Flask, session: SessionMixin) -> float:
-        """Seconds the stored copy lives: the permanent lifetime, or the idle
-        one for a browser session."""
-        if session.permanent:
-            return app.permanent_session_lifetime.total_seconds()
-        return _seconds(app.config.get("SESSION_IDLE_LIFETIME", DEFAULT_IDLE_LIFETIME))
-
-    def _should_touch(
-        self, app: Flask, session: ServerSideSession, lifetime: float
-    ) -> bool:
-        """Whether an unchanged session's expiry is due to move: permanent
-        ones follow ``SESSION_REFRESH_EACH_REQUEST``, browser sessions
-        always slide; either way at most once per :attr:`touch_interval`."""
-        if session.permanent and not app.config["SESSION_REFRESH_EACH_REQUEST"]:
-            return False
-        expires_at = session._expires_at
-        if expires_at is None:
-            return True
-        slack = min(self.touch_interval, lifetime / 2)
-        return expires_at - self._now() < lifetime - slack
-
-    def _set_cookie(
-        self, app: Flask, session: ServerSideSession, response: Response
-    ) -> None:
-        signer = self.get_signer(app)
-        assert signer is not None
-        response.set_cookie(
-            self.get_cookie_name(app),
-            signer.sign(session.sid).decode("ascii"),
-            expires=self.get_expiration_time(app, session),
-            httponly=self.get_cookie_httponly(app),
-            domain=self.get_cookie_domain(app),
-            path=self.get_cookie_path(app),
-            secure=self.get_cookie_secure(app),
-            partitioned=self.get_cookie_partitioned(app),
-            samesite=self.get_cookie_samesite(app),
-        )
-        response.vary.add("Cookie")
-
-    def _delete_cookie(self, app: Flask, response: Response) -> None:
-        response.delete_cookie(
-            self.get_cookie_name(app),
-            domain=self.get_cookie_domain(app),
-            path=self.get_cookie_path(app),
-            secure=self.get_cookie_secure(app),
-            partitioned=self.get_cookie_partitioned(app),
-            samesite=self.get_cookie_samesite(app),
-            httponly=self.get_cookie_httponly(app),
-        )
-        response.vary.add("Cookie")
-
-    # -- ending sessions ------------------------------------------------------
-
-    def regenerate(self, session: SessionMixin) -> None:
-        """Give ``session`` a new id now and drop what was stored under the
-        old one; its data is written under the new id when the response is
-        saved, with a new cookie. Call it at login, against session fixation."""
-        if not isinstance(session, ServerSideSession):
-            raise TypeError(
-                f"regenerate() needs a ServerSideSession, not {type(session).__name__}."
-            )
-        if not session.new:
-            app = self._app_for_call()
-            self._call(app, self.delete_record, self.key_prefix + session.sid)
-        session.sid = _new_session_id()
-        session.new = True
-        session._expires_at = None
-        session.modified = True
-
-    def revoke(self, sid: str) -> bool:
-        """End the session stored under ``sid`` (e.g. "log out everywhere"):
-        its next request starts a new empty session. Return whether a
-        session was stored under it."""
-        app = self._app_for_call()
-        return self._call(app, self.delete_record, self.key_prefix + sid)
-
-    def _app_for_call(self) -> Flask | None:
-        """The current app, if any, set up first: regenerate and revoke are
-        called from views and scripts rather than by the request cycle."""
-        from .globals import _app_ctx_stack
-
-        ctx = _app_ctx_stack.top
-        app = None if ctx is None else ctx.app
-        if not self._ready:
-            if app is None:
-                raise RuntimeError(
-                    f"{type(self).__name__} has no settings yet: use it inside an"
-                    " app context, or call init_app(app) first."
-                )
-            self._ensure_ready(app)
-        return app
-
-    # -- failure -----------------------------------------------------------------
-
-    def _call(
-        self,
-        app: Flask | None,
-        method: t.Callable[_P, _R],
-        *args: _P.args,
-        **kwargs: _P.kwargs,
-    ) -> _R:
-        """Run one store operation; an unreachable store is logged and
-        raised as :exc:`SessionStoreUnavailable`."""
-        try:
-            return method(*args, **kwargs)
-        except self.store_errors as e:
-            logger = _logger if app is None else app.logger
-            logger.error(
-                "Session store unavailable (%s): %s: %s",
-                self.describe_store(),
-                type(e).__name__,
-                e,
-            )
-            raise SessionStoreUnavailable() from e
-
-    def _answer_unavailable(
-        self, app: Flask, response: Response, error: SessionStoreUnavailable
-    ) -> None:
-        """Turn ``response`` into the app's answer to ``error`` (its 503
-        handler, or the 503 page): saving runs after the view answered, so
-        the answer built for a session that was not stored must not go out."""
-        answer = app.make_response(app.handle_http_exception(error))
-        body = response.response
-        response.status = answer.status
-        response.headers = answer.headers
-        response.response = answer.response
-        response.direct_passthrough = answer.direct_passthrough
-        close = getattr(body, "close", None)
-        if close is not None and body is not answer.response:
-            close()
 
 
 @cache

@@ -20,3 +20,9 @@ appcontext_tearing_down = _signals.signal("appcontext-tearing-down")
 appcontext_pushed = _signals.signal("appcontext-pushed")
 appcontext_popped = _signals.signal("appcontext-popped")
 message_flashed = _signals.signal("message-flashed")
+
+#: Sent when a server-side session could not be saved after the view answered
+#: (the store failed): the response goes out without the session change.
+#: Receivers get ``session``, ``response`` and ``error`` (a minflask
+#: extension; Flask has no such signal).
+session_save_failed = _signals.signal("session-save-failed")

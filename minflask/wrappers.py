@@ -16,9 +16,11 @@ from werkzeug.sansio.http import parse_cookie
 from werkzeug.utils import cached_property, get_content_type
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
+from werkzeug.wsgi import get_input_stream
 
 from . import json
 from ._forms import load_urlencoded_form
+from ._request_body import ClientBody
 from .globals import _app_ctx_stack
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -205,6 +207,39 @@ class Request(_WerkzeugRequest):
             from .debughelpers import explain_missing_files
 
             explain_missing_files(self)
+
+    @cached_property
+    def stream(self) -> t.IO[bytes]:
+        """Werkzeug's guarded input stream, wrapped in
+        :class:`~minflask._request_body.ClientBody`: a body that breaks
+        while it is read (a malformed chunked body, a dropped connection)
+        is the client's fault and a 400, for ``data``, ``form`` and JSON
+        alike."""
+        if self.shallow:
+            raise RuntimeError(
+                "This request was created with 'shallow=True': reading from the"
+                " input stream is disabled."
+            )
+        raw = get_input_stream(self.environ, max_content_length=self.max_content_length)
+        return ClientBody(raw)  # type: ignore[return-value]
+
+    def get_json(
+        self, force: bool = False, silent: bool = False, cache: bool = True
+    ) -> t.Any | None:
+        """Werkzeug's :meth:`~werkzeug.wrappers.Request.get_json`, plus: a
+        body nested too deeply for the parser (which raises
+        :exc:`RecursionError`, not :exc:`ValueError`) is malformed JSON
+        too, so it reaches :meth:`on_json_loading_failed` (a 400), and
+        ``silent=True`` gives ``None``."""
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            # The body is not cached as parsed: a later call fails the same way.
+            if silent:
+                return None
+            return self.on_json_loading_failed(
+                ValueError("The JSON body is nested too deeply to parse.")
+            )
 
     def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
         """Raise the 400 for a malformed JSON body. The description says the

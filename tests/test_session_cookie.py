@@ -1,4 +1,4 @@
-"""The one-pass session cookie codec (minflask._session_cookie) against
+"""The one-pass session cookie codec (minflask._cookie_codec) against
 itsdangerous itself: the same cookie for the same data, key and time, and
 the same verdict (data, bad signature, bad payload) on any cookie, valid,
 tampered or forged."""
@@ -26,7 +26,7 @@ from itsdangerous.encoding import base64_encode
 from markupsafe import Markup
 
 from minflask import Flask
-from minflask._session_cookie import CookieCodec
+from minflask._cookie_codec import CookieCodec
 from minflask.sessions import SecureCookieSessionInterface, session_json_serializer
 
 NOW = 1_700_000_000
