@@ -12,6 +12,7 @@ from minflask import (
     g,
     redirect,
     render_template,
+    request,
     url_for,
 )
 
@@ -34,11 +35,16 @@ def index() -> str:
     )
 
 
-@bp.post("/logout-everywhere")
+@bp.route("/logout-everywhere", methods=("GET", "POST"))
 @login_required
 def logout_everywhere() -> t.Any:
-    """Revoke every session of this user, in every browser."""
-    if not signins.revocable():
+    """Ask to confirm (GET, a page with a form: no JavaScript needed), then
+    revoke every session of this user, in every browser (POST)."""
+    if request.method == "GET" and signins.revocable():
+        return render_template(
+            "account/logout_everywhere.html", signins=signins.list_signins(g.user)
+        )
+    if request.method == "GET" or not signins.revocable():
         flash(
             "Logging out everywhere needs server-side sessions "
             '(SESSION_TYPE "sqlite" or "redis"); this app keeps sessions in '
