@@ -599,7 +599,7 @@ def test_log_out_everywhere_asks_first(app: Flask, alice: int) -> None:
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "<h1>Log out everywhere?</h1>" in html
-    assert "all 2 of your sessions" in html
+    assert "This ends both of your sessions, this one included." in html
     assert "Firefox on Windows" in html and "Safari on iPhone" in html
     assert 'method="post" action="/account/logout-everywhere"' in html
     assert 'href="/account/">Cancel</a>' in html
@@ -679,6 +679,14 @@ def test_log_out_everywhere_degrades_clearly_with_cookie_sessions(
     (category, message), *_ = flashes(client.get("/account/"))
     assert category == "warning" and "needs server-side sessions" in message
     assert client.get("/stocks/").status_code == 200  # still logged in
+    # No question to ask either: the page says why, as the button did.
+    response = client.get("/account/logout-everywhere")
+    assert response.status_code == 302 and response.location == "/account/"
+    # A visitor is told the plain reason; cookie sessions have no ended ids.
+    anonymous = app.test_client()
+    assert flashes(anonymous.get(anonymous.get("/stocks/").location)) == [
+        ("info", "Log in to see your holdings.")
+    ]
 
 
 def test_signins_unused_for_a_lifetime_are_forgotten_at_login(

@@ -164,6 +164,16 @@ def flash(page: Page, category: str) -> t.Any:
 #: show the pages as they are.
 DOCS = ROOT / "docs"
 WIDTHS = (1280, 390)
+PAGES_LOGGED_IN = (
+    "/stocks/",
+    "/stocks/add",
+    "/stocks/import",
+    "/account/",
+    "/account/logout-everywhere",
+    "/auth/logout",
+    "/no/such/page",
+)
+PAGES_LOGGED_OUT = ("/", "/auth/login", "/auth/register", "/no/such/page")
 
 
 def fits(page: Page, width: int) -> None:
@@ -345,6 +355,20 @@ def test_register_add_merge_edit_delete_import_logout(
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(server + "/stocks/import")
 
+    # The rest of the site fits the screen too, logged in and out.
+    page.goto(server + "/stocks/")
+    own = page.locator(".row-actions a").evaluate_all("els => els.map(e => e.href)")
+    assert len(own) == 4  # Edit and Delete of AAPL and MSFT
+    for url in [*own, *(server + path for path in PAGES_LOGGED_IN)]:
+        page.goto(url)
+        fits(page, width)
+    page.goto(server + "/auth/logout")
+    page.get_by_role("main").get_by_role("button", name="Log out").click()
+    expect(flash(page, "info")).to_have_text("You have logged out.")
+    for path in PAGES_LOGGED_OUT:
+        page.goto(server + path)
+        fits(page, width)
+
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_log_out_everywhere_asks_then_tells_the_other_browser_why(
@@ -381,13 +405,13 @@ def test_log_out_everywhere_asks_then_tells_the_other_browser_why(
         expect(this.locator(".when")).to_contain_text("in use now")
         expect(page.locator(".signins li").nth(0)).to_contain_text("this device")
         expect(page.locator(".signins li").nth(1)).to_contain_text("Safari on iPhone")
-        if width == 390:
-            page.screenshot(path=str(DOCS / "demo-account-390.png"), full_page=True)
 
         # The first click only asks; Cancel changes nothing.
         page.get_by_role("link", name="Log out everywhere").click()
         expect(page.get_by_role("heading", name="Log out everywhere?")).to_be_visible()
         fits(page, width)
+        if width == 390:  # a page without times, so the picture only changes with it
+            page.screenshot(path=str(DOCS / "demo-logout-everywhere-390.png"))
         page.get_by_role("link", name="Cancel").click()
         expect(page).to_have_url(server + "/account/")
         other.reload()
