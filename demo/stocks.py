@@ -6,6 +6,7 @@ import typing as t
 from collections.abc import Mapping
 from decimal import Decimal
 
+from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.utils import secure_filename
 
 from minflask import (
@@ -78,7 +79,10 @@ def add() -> t.Any:
         holding, errors = parse_holding(request.form)
         if holding is None:
             return _form_page(request.form, errors), 422
-        (stored,) = add_holdings(g.user.id, [holding])
+        try:
+            (stored,) = add_holdings(g.user.id, [holding])
+        except UnprocessableEntity as e:  # the merged holding would be too big
+            return _form_page(request.form, {"shares": str(e.description)}), 422
         flash(added_message(stored), "success")
         return redirect(url_for("stocks.index"))
     return _form_page({}, {})
@@ -119,7 +123,7 @@ def imported_message(stored: list[Stored], filename: str) -> str:
 
 
 def _and(names: list[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
+    """Names joined as in a sentence: A; A and B; A, B and C."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
@@ -188,6 +192,12 @@ def import_csv() -> t.Any:
         holdings, errors = csv_import.read_holdings(csv_import.decode(upload.read()))
     except ValueError as e:
         holdings, errors = [], [str(e)]
+    stored = []
+    if not errors:
+        try:
+            stored = add_holdings(g.user.id, holdings)
+        except UnprocessableEntity as e:  # a merged holding would be too big
+            errors = [str(e.description)]
     if errors:
         for message in errors[:MAX_FLASHED_ERRORS]:
             flash(message, "error")
@@ -195,7 +205,6 @@ def import_csv() -> t.Any:
             flash(f"... and {len(errors) - MAX_FLASHED_ERRORS} more problems.", "error")
         flash(f"Nothing was imported from {filename}: fix it and try again.", "warning")
         return _import_page(), 422
-    stored = add_holdings(g.user.id, holdings)
     flash(imported_message(stored, filename), "success")
     return redirect(url_for("stocks.index"))
 

@@ -181,6 +181,15 @@ def test_creating_a_symbol_already_held_merges_it_as_the_pages_do(
     assert holdings_of(app, alice) == [("NVDA", "4", "115.375")]
 
 
+def test_a_merge_past_the_share_limit_is_a_json_422(
+    app: Flask, client: FlaskClient, alice: int, headers: dict[str, str]
+) -> None:
+    add_holding(app, alice, "NVDA", "999999999", "1")
+    response = client.post("/api/stocks", json=NEW, headers=headers)
+    assert_json_error(response, 422, "a holding can have at most 1,000,000,000")
+    assert holdings_of(app, alice) == [("NVDA", "999999999", "1")]
+
+
 def test_replacing_into_a_symbol_held_elsewhere_is_422(
     app: Flask, client: FlaskClient, alice: int, headers: dict[str, str]
 ) -> None:

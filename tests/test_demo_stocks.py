@@ -165,7 +165,27 @@ def test_a_merge_past_the_share_limit_is_refused_and_changes_nothing(
         client, "/stocks/add", {"symbol": "X", "shares": "2", "purchase_price": "1"}
     )
     assert response.status_code == 422
-    assert "at most 1,000,000,000 shares" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert (
+        '<p class="field-error" id="shares-error">Adding 2 shares of X would make'
+        " 1000000001: a holding can have at most 1,000,000,000 shares.</p>"
+    ) in html
+    assert 'value="X"' in html  # the form again, with what was typed
+    assert holdings_of(app, alice) == [("X", "999999999", "1")]
+    # The same from a file: nothing is imported, and the page says why.
+    content = "symbol,shares,purchase_price\nNEW,1,1\nX,2,1\n"
+    response = client.post(
+        "/stocks/import", data={"csrf_token": _token(client), **csv_upload(content)}
+    )
+    assert response.status_code == 422
+    assert flashes(response) == [
+        (
+            "error",
+            "Adding 2 shares of X would make 1000000001: a holding can have at most"
+            " 1,000,000,000 shares.",
+        ),
+        ("warning", "Nothing was imported from holdings.csv: fix it and try again."),
+    ]
     assert holdings_of(app, alice) == [("X", "999999999", "1")]
 
 
