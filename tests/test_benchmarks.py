@@ -481,6 +481,11 @@ def test_a_partial_run_report_agrees_with_itself() -> None:
         "SKIP  responses identical to Flask's in every scenario: 1/1 identical;"
         " the other 7 scenarios were not run"
     ) in text
+    assert (
+        "SKIP  minflask/Flask geometric mean >= 4.0: needs every scenario it names;"
+        " this run had hello"
+    ) in text
+    assert "not measured" not in text.split("targets")[1].split("import")[0]
 
 
 def test_profiling_runs_only_the_request_path(
