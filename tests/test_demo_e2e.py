@@ -2,6 +2,11 @@
 by Playwright; never a downloaded browser), against a real server started
 with ``python -m demo`` (run_simple) on a free loopback port.
 
+Each walk runs at 1280 px and at 390 px (a phone): every page must fit the
+screen without sideways scrolling, and the header must be as tall logged in
+as logged out. The walks write the demo's screenshots into docs/, which the
+README shows, so those always picture the pages as they are.
+
 Without the browser or Playwright these tests skip, except under CI=true,
 where they fail: CI must run them.
 """
