@@ -40,11 +40,7 @@ def index() -> str:
 def logout_everywhere() -> t.Any:
     """Ask to confirm (GET, a page with a form: no JavaScript needed), then
     revoke every session of this user, in every browser (POST)."""
-    if request.method == "GET" and signins.revocable():
-        return render_template(
-            "account/logout_everywhere.html", signins=signins.list_signins(g.user)
-        )
-    if request.method == "GET" or not signins.revocable():
+    if not signins.revocable():
         flash(
             "Logging out everywhere needs server-side sessions "
             '(SESSION_TYPE "sqlite" or "redis"); this app keeps sessions in '
@@ -52,6 +48,10 @@ def logout_everywhere() -> t.Any:
             "warning",
         )
         return redirect(url_for("account.index"))
+    if request.method == "GET":
+        return render_template(
+            "account/logout_everywhere.html", signins=signins.list_signins(g.user)
+        )
     ended = signins.end_all(g.user)
     noun = "session" if ended == 1 else "sessions"
     flash(f"Logged out everywhere: {ended} {noun} ended.", "success")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import typing as t
 
-from minflask import Blueprint, abort, g, request, url_for
+from minflask import Blueprint, Response, abort, g, request, url_for
 
 from . import csrf
 from .errors import error_response
@@ -109,7 +109,7 @@ def _holding_from_body() -> HoldingInput:
     return holding
 
 
-def _invalid(fields: dict[str, str]) -> t.Any:
+def _invalid(fields: dict[str, str]) -> Response:
     """The 422 answer with one message per invalid field."""
     return error_response(
         422, "Unprocessable Entity", "Some fields are invalid.", fields=fields

@@ -1,8 +1,9 @@
 """Reading holdings from an uploaded CSV file.
 
 The first row names the columns (``symbol,shares,purchase_price``, in any
-order, extra columns ignored), separated by commas, semicolons or tabs. Every row is checked before anything is
-stored, so a file with one bad row imports nothing.
+order, extra columns ignored), separated by commas, semicolons or tabs.
+Every row is checked before anything is stored, so a file with one bad row
+imports nothing.
 """
 
 from __future__ import annotations
