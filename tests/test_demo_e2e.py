@@ -118,7 +118,9 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser profile. Fails the test if a stylesheet or image does
+    """A fresh browser profile (ask for ``server`` before ``page``, so the
+    browser is closed before the server stops: a late favicon load then is
+    cancelled instead of refused). Fails the test if a stylesheet or image does
     not load or the page logs an error such as a CSP violation (pages
     answered 4xx on purpose log "Failed to load resource": those are fine)."""
     context = browser.new_context()
@@ -209,7 +211,7 @@ def inside(page: Page, inner: str, outer: str) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_register_add_merge_edit_delete_import_logout(
-    page: Page, server: str, tmp_path: Path, width: int
+    server: str, page: Page, tmp_path: Path, width: int
 ) -> None:
     from playwright.sync_api import expect
 
@@ -377,7 +379,7 @@ def test_register_add_merge_edit_delete_import_logout(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_log_out_everywhere_asks_then_tells_the_other_browser_why(
-    browser: Browser, page: Page, server: str, width: int
+    browser: Browser, server: str, page: Page, width: int
 ) -> None:
     from playwright.sync_api import expect
 
