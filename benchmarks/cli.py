@@ -31,6 +31,9 @@ from benchmarks.wsgi import Captured, Prepared, call, prepare
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = ROOT / "benchmarks" / "results.json"
 DEFAULT_CHART = ROOT / "docs" / "benchmarks.png"
+#: Where a --quick run writes its results and chart: git-ignored, so a short,
+#: noisy run never replaces the committed chart in docs/.
+QUICK_OUT = ROOT / "benchmarks" / "out"
 
 #: (full run, --quick) defaults; an explicit option wins over either.
 DEFAULTS = {
@@ -77,10 +80,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="comma-separated subset: " + ",".join(s.name for s in SCENARIOS),
     )
     parser.add_argument(
-        "--json", type=Path, default=DEFAULT_JSON, help="results file (JSON)"
+        "--json",
+        type=Path,
+        help="results file (benchmarks/results.json; quick benchmarks/out/)",
     )
     parser.add_argument(
-        "--chart", type=Path, default=DEFAULT_CHART, help="PNG chart path"
+        "--chart",
+        type=Path,
+        help="PNG chart path (docs/benchmarks.png; quick benchmarks/out/)",
     )
     parser.add_argument("--no-chart", action="store_true", help="do not draw the chart")
     parser.add_argument(
@@ -97,6 +104,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     for name, (full, quick) in DEFAULTS.items():
         if getattr(args, name) is None:
             setattr(args, name, quick if args.quick else full)
+    if args.json is None:
+        args.json = QUICK_OUT / "results.json" if args.quick else DEFAULT_JSON
+    if args.chart is None:
+        args.chart = QUICK_OUT / "benchmarks.png" if args.quick else DEFAULT_CHART
     if args.rounds < 1 or args.seconds <= 0:
         parser.error("--rounds must be at least 1 and --seconds positive")
     return args
@@ -137,6 +148,22 @@ def prepare_scenario(
         cells.append(Cell(scenario, framework, prepared))
     result.diff = response_diff(answers["flask"], answers["minflask"])
     return result, cells
+
+
+def publish(run: RunResult, args: argparse.Namespace) -> None:
+    """Print the report, then write the results file and (unless --no-chart)
+    the chart where ``args`` says."""
+    print(render(run), flush=True)
+    write_json(run, args.json)
+    say(f"results written to {args.json}")
+    if not args.no_chart:
+        try:
+            from benchmarks.chart import write_chart
+        except ImportError as error:
+            say(f"no chart ({error}); install the bench extra for matplotlib")
+        else:
+            write_chart(run, args.chart)
+            say(f"chart written to {args.chart}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -198,17 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ),
         )
 
-    print(render(run), flush=True)
-    write_json(run, args.json)
-    say(f"results written to {args.json}")
-    if not args.no_chart:
-        try:
-            from benchmarks.chart import write_chart
-        except ImportError as error:
-            say(f"no chart ({error}); install the bench extra for matplotlib")
-        else:
-            write_chart(run, args.chart)
-            say(f"chart written to {args.chart}")
+    publish(run, args)
     say(f"done in {time.perf_counter() - started:.0f} s")
 
     if run.has_diff() and not args.allow_diff:

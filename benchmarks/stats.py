@@ -49,7 +49,7 @@ class Target:
     def display(self) -> str:
         """The measurement as the targets list prints it."""
         if self.measured is None:
-            return "not measured in this run"
+            return self.shown or "not measured in this run"
         return self.shown or f"{self.measured:.2f}"
 
     @property

@@ -12,6 +12,7 @@ from minflask import (
     g,
     redirect,
     render_template,
+    request,
     url_for,
 )
 
@@ -34,10 +35,11 @@ def index() -> str:
     )
 
 
-@bp.post("/logout-everywhere")
+@bp.route("/logout-everywhere", methods=("GET", "POST"))
 @login_required
 def logout_everywhere() -> t.Any:
-    """Revoke every session of this user, in every browser."""
+    """Ask to confirm (GET, a page with a form: no JavaScript needed), then
+    revoke every session of this user, in every browser (POST)."""
     if not signins.revocable():
         flash(
             "Logging out everywhere needs server-side sessions "
@@ -46,6 +48,10 @@ def logout_everywhere() -> t.Any:
             "warning",
         )
         return redirect(url_for("account.index"))
+    if request.method == "GET":
+        return render_template(
+            "account/logout_everywhere.html", signins=signins.list_signins(g.user)
+        )
     ended = signins.end_all(g.user)
     noun = "session" if ended == 1 else "sessions"
     flash(f"Logged out everywhere: {ended} {noun} ended.", "success")

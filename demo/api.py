@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import typing as t
 
-from minflask import Blueprint, abort, g, request, url_for
+from minflask import Blueprint, Response, abort, g, request, url_for
 
 from . import csrf
 from .errors import error_response
@@ -26,6 +26,7 @@ from .portfolio import (
     get_holding,
     list_holdings,
     parse_holding,
+    symbol_taken,
     total_cost,
     update_holding,
 )
@@ -59,10 +60,13 @@ def list_stocks() -> dict[str, t.Any]:
 
 @bp.post("/stocks")
 def create_stock() -> t.Any:
-    """Add a holding: 201 with its URL in Location."""
-    (holding_id,) = add_holdings(g.user.id, [_holding_from_body()])
+    """Add a holding: 201 with its URL in Location. A symbol already held is
+    merged into that holding (as on the pages): 200 with the merged holding."""
+    (stored,) = add_holdings(g.user.id, [_holding_from_body()])
+    holding_id = stored.holding.id
     body = get_holding(g.user.id, holding_id).to_json()
-    return body, 201, {"Location": url_for("api.get_stock", holding_id=holding_id)}
+    location = {"Location": url_for("api.get_stock", holding_id=holding_id)}
+    return body, 200 if stored.merged else 201, location
 
 
 @bp.get("/stocks/<int:holding_id>")
@@ -75,7 +79,14 @@ def get_stock(holding_id: int) -> dict[str, object]:
 def replace_stock(holding_id: int) -> dict[str, object]:
     """Replace a holding's fields (all three are required)."""
     get_holding(g.user.id, holding_id)  # 404 before validating a stranger's id
-    update_holding(g.user.id, holding_id, _holding_from_body())
+    holding = _holding_from_body()
+    if symbol_taken(g.user.id, holding.symbol, holding_id):
+        abort(
+            _invalid(
+                {"symbol": f"You already hold {holding.symbol} in another holding."}
+            )
+        )
+    update_holding(g.user.id, holding_id, holding)
     return get_holding(g.user.id, holding_id).to_json()
 
 
@@ -94,9 +105,12 @@ def _holding_from_body() -> HoldingInput:
         abort(400, "The body must be a JSON object.")
     holding, errors = parse_holding(data)
     if holding is None:
-        abort(
-            error_response(
-                422, "Unprocessable Entity", "Some fields are invalid.", fields=errors
-            )
-        )
+        abort(_invalid(errors))
     return holding
+
+
+def _invalid(fields: dict[str, str]) -> Response:
+    """The 422 answer with one message per invalid field."""
+    return error_response(
+        422, "Unprocessable Entity", "Some fields are invalid.", fields=fields
+    )

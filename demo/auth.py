@@ -24,6 +24,7 @@ from minflask import (
 from . import signins
 from .users import (
     EmailTaken,
+    User,
     authenticate,
     create_user,
     email_error,
@@ -47,12 +48,22 @@ def load_logged_in_user() -> None:
         signins.touch()
 
 
+#: Why the login page appears, by the blueprint of the page that was asked for.
+WHY_LOG_IN = {"account": "Log in to see your account."}
+DEFAULT_WHY = "Log in to see your holdings."
+ENDED_ELSEWHERE = "Your session was ended from another device. Log in again."
+
+
 def login_required(view: F) -> F:
-    """Send anonymous visitors to the login page, then back here."""
+    """Send anonymous visitors to the login page, saying why, then back here."""
 
     @functools.wraps(view)
     def wrapped(*args: t.Any, **kwargs: t.Any) -> t.Any:
         if g.user is None:
+            if signins.ended_elsewhere():
+                flash(ENDED_ELSEWHERE, "warning")
+            else:
+                flash(WHY_LOG_IN.get(request.blueprint or "", DEFAULT_WHY), "info")
             # Only a GET can be replayed by a redirect after login.
             back = request.script_root + request.full_path.rstrip("?")
             next_url = back if request.method == "GET" else None
@@ -79,7 +90,7 @@ def is_safe_next(target: str) -> bool:
 
 @bp.route("/register", methods=("GET", "POST"))
 def register() -> t.Any:
-    """Create an account, then ask the new user to log in."""
+    """Create an account and sign the new user in, as logging in would."""
     email, errors = "", {}
     if request.method == "POST":
         email = normalize_email(request.form.get("email", ""))
@@ -88,12 +99,17 @@ def register() -> t.Any:
         errors = {field: msg for field, msg in problems.items() if msg}
         if not errors:
             try:
-                create_user(email, password)
+                user_id = create_user(email, password)
             except EmailTaken as e:
                 errors["email"] = str(e)
             else:
-                flash("Account created. Log in to start your portfolio.", "success")
-                return redirect(url_for("auth.login", email=email))
+                signins.start(User(user_id, email))
+                flash(
+                    f"Welcome to Minfolio, {email}: your account is ready and you"
+                    " are logged in.",
+                    "success",
+                )
+                return redirect(url_for("stocks.index"))
     page = render_template("auth/register.html", email=email, errors=errors)
     return page, 422 if errors else 200
 

@@ -15,10 +15,12 @@ from werkzeug.security import generate_password_hash
 from minflask import Flask, current_app, g
 
 #: Bumped when schema.sql changes; stored in SQLite's ``user_version``.
-SCHEMA_VERSION = 1
+#: schema.sql only adds tables (CREATE ... IF NOT EXISTS), so running it
+#: again upgrades an older database in place. 2 added ``ended_signins``.
+SCHEMA_VERSION = 2
 
 #: Dropped by ``init-db``, children first.
-TABLES = ("signins", "holdings", "users")
+TABLES = ("ended_signins", "signins", "holdings", "users")
 
 #: The sample account a new database starts with (documented in the README).
 SAMPLE_EMAIL = "demo@example.com"
@@ -94,11 +96,13 @@ def prepare(
             elif _user_version(conn) == SCHEMA_VERSION:
                 conn.execute("ROLLBACK")  # another process got here first
                 return False
+            # An older schema is upgraded, and keeps its data: no sample.
+            brand_new = reset or _user_version(conn) == 0
             for statement in schema.split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            if sample:
+            if sample and brand_new:
                 _insert_sample(conn, hash_method)
             conn.execute("COMMIT")
         except BaseException:

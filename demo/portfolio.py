@@ -31,6 +31,8 @@ MAX_WRITTEN_PLACES = 20
 #: holding (and would make sqlite3 raise OverflowError).
 MAX_ID = 2**63 - 1
 _SYMBOL = re.compile(r"[A-Z0-9][A-Z0-9.\-]{0,9}")
+NOT_A_NUMBER = "Enter a number, like 12 or 12.50."
+NO_COMMAS = "Write the number without commas, like 1500 or 12.50."
 
 
 @dataclass(frozen=True)
@@ -118,13 +120,14 @@ def _decimal(
     # float goes through str so 0.1 becomes Decimal("0.1"), not its binary value.
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
+    # One message for every "this is not a number", empty or not.
     if not isinstance(value, str) or not value.strip():
-        errors[field] = "Enter a number."
+        errors[field] = NOT_A_NUMBER
         return None
     try:
         number = Decimal(value.strip())
     except InvalidOperation:
-        errors[field] = "Enter a number, like 12 or 12.50."
+        errors[field] = NO_COMMAS if "," in value else NOT_A_NUMBER
         return None
     if not number.is_finite() or number < 0 or (positive and number == 0):
         errors[field] = (
@@ -187,20 +190,84 @@ def get_holding(user_id: int, holding_id: int) -> Holding:
     return _holding(row)
 
 
-def add_holdings(user_id: int, holdings: Iterable[HoldingInput]) -> list[int]:
-    """Store holdings in one transaction (all or none); return their ids."""
+@dataclass(frozen=True)
+class Stored:
+    """What storing one holding did: ``holding`` is the row as it is now;
+    ``merged`` says the shares went into a holding of the same symbol."""
+
+    holding: Holding
+    added: HoldingInput
+    merged: bool
+
+    @property
+    def shares_before(self) -> Decimal:
+        """The shares the holding had before (zero for a new one)."""
+        return self.holding.shares - self.added.shares if self.merged else Decimal(0)
+
+
+def add_holdings(user_id: int, holdings: Iterable[HoldingInput]) -> list[Stored]:
+    """Store holdings in one transaction (all or none).
+
+    A symbol the user already holds is merged, not listed twice: the shares
+    are added and the purchase price becomes the average weighted by cost,
+    so the cost basis stays what was paid in total (to the cent, rounded
+    half up like every cost). Raises a 422 if the sum passes MAX_SHARES.
+    """
     db = get_db()
-    ids = []
+    stored = []
     with db:
         for h in holdings:
-            cur = db.execute(
-                "INSERT INTO holdings (user_id, symbol, shares, purchase_price)"
-                " VALUES (?, ?, ?, ?)",
-                (user_id, h.symbol, _text(h.shares), _text(h.purchase_price)),
+            row = db.execute(
+                "SELECT id, symbol, shares, purchase_price FROM holdings"
+                " WHERE user_id = ? AND symbol = ? ORDER BY id LIMIT 1",
+                (user_id, h.symbol),
+            ).fetchone()
+            if row is None:
+                cur = db.execute(
+                    "INSERT INTO holdings (user_id, symbol, shares, purchase_price)"
+                    " VALUES (?, ?, ?, ?)",
+                    (user_id, h.symbol, _text(h.shares), _text(h.purchase_price)),
+                )
+                assert cur.lastrowid is not None
+                stored.append(
+                    Stored(
+                        Holding(h.symbol, h.shares, h.purchase_price, cur.lastrowid),
+                        h,
+                        False,
+                    )
+                )
+                continue
+            old = _holding(row)
+            merged = _merge(old, h)
+            db.execute(
+                "UPDATE holdings SET shares = ?, purchase_price = ? WHERE id = ?",
+                (_text(merged.shares), _text(merged.purchase_price), old.id),
             )
-            assert cur.lastrowid is not None
-            ids.append(cur.lastrowid)
-    return ids
+            stored.append(Stored(merged, h, True))
+    return stored
+
+
+def _merge(old: Holding, new: HoldingInput) -> Holding:
+    """``old`` with ``new``'s shares added at the cost-weighted average price."""
+    shares = old.shares + new.shares
+    if shares > MAX_SHARES:
+        abort(
+            422,
+            f"Adding {plain(new.shares)} shares of {new.symbol} would make"
+            f" {plain(shares)}: a holding can have at most {MAX_SHARES:,} shares.",
+        )
+    paid = old.shares * old.purchase_price + new.shares * new.purchase_price
+    price = (paid / shares).quantize(Decimal(1).scaleb(-PRICE_PLACES), ROUND_HALF_UP)
+    return Holding(old.symbol, shares, price.normalize(), old.id)
+
+
+def symbol_taken(user_id: int, symbol: str, holding_id: int) -> bool:
+    """Whether the user holds ``symbol`` in a holding other than ``holding_id``."""
+    row = get_db().execute(
+        "SELECT 1 FROM holdings WHERE user_id = ? AND symbol = ? AND id != ?",
+        (user_id, symbol, holding_id),
+    )
+    return row.fetchone() is not None
 
 
 def update_holding(user_id: int, holding_id: int, h: HoldingInput) -> None:

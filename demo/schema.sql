@@ -29,4 +29,11 @@ CREATE TABLE IF NOT EXISTS signins (
     user_agent TEXT NOT NULL DEFAULT ''
 );
 
-CREATE INDEX IF NOT EXISTS signins_by_user ON signins (user_id)
+CREATE INDEX IF NOT EXISTS signins_by_user ON signins (user_id);
+
+-- Session ids ended by "log out everywhere", kept for one session lifetime
+-- so a browser still sending one learns why it must log in again.
+CREATE TABLE IF NOT EXISTS ended_signins (
+    sid TEXT PRIMARY KEY,
+    ended_at TEXT NOT NULL
+)

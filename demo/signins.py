@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from itsdangerous import BadSignature
+
 from minflask import current_app, request, session
 
 from .db import get_db
@@ -34,8 +36,13 @@ class Signin:
     user_agent: str
 
     @property
+    def device(self) -> str:
+        """The browser and system, like "Firefox on Windows"."""
+        return describe_user_agent(self.user_agent)
+
+    @property
     def since(self) -> str:
-        """When it started, to the minute: "2025-01-31 09:15 UTC"."""
+        """When it started, to the minute: "31 Jan 2025, 09:15 UTC"."""
         return _minutes(self.created_at)
 
     @property
@@ -109,28 +116,62 @@ def end_current() -> None:
 
 def end_all(user: User) -> int:
     """Revoke every recorded session of ``user``, this one included; return
-    how many were still alive. Only call it when :func:`revocable`."""
+    how many were still alive. Only call it when :func:`revocable`.
+
+    The ended ids are kept for a lifetime in ``ended_signins``, so that a
+    browser still sending one is told why it has to log in again.
+    """
     revoke = current_app.session_interface.revoke  # type: ignore[attr-defined]
     db = get_db()
     rows = db.execute("SELECT sid FROM signins WHERE user_id = ?", (user.id,))
-    ended = 0
-    for row in rows.fetchall():
-        if revoke(row["sid"]):
-            ended += 1
+    sids = [row["sid"] for row in rows.fetchall()]
+    ended = sum(1 for sid in sids if revoke(sid))
+    now = _now()
+    forgotten = now - current_app.permanent_session_lifetime
     with db:
         db.execute("DELETE FROM signins WHERE user_id = ?", (user.id,))
+        db.execute("DELETE FROM ended_signins WHERE ended_at < ?", (_iso(forgotten),))
+        db.executemany(
+            "INSERT OR REPLACE INTO ended_signins (sid, ended_at) VALUES (?, ?)",
+            [(sid, _iso(now)) for sid in sids],
+        )
     _fresh_session()
     return ended
 
 
+def ended_elsewhere() -> bool:
+    """Whether this request's cookie names a session that :func:`end_all`
+    ended ("log out everywhere" in another browser), not one that simply
+    expired or never existed.
+
+    The store answers an ended id with a new empty session; the id the
+    browser sent is read back from the signed cookie.
+    """
+    interface = current_app.session_interface
+    get_signer = getattr(interface, "get_signer", None)
+    if get_signer is None or not getattr(session, "new", False):
+        return False
+    cookie = request.cookies.get(interface.get_cookie_name(current_app))
+    signer = get_signer(current_app)
+    if not cookie or signer is None:
+        return False
+    try:
+        sid = signer.unsign(cookie).decode("ascii")
+    except (BadSignature, UnicodeDecodeError):
+        return False
+    row = get_db().execute("SELECT 1 FROM ended_signins WHERE sid = ?", (sid,))
+    return row.fetchone() is not None
+
+
 def list_signins(user: User) -> list[Signin]:
-    """The user's recorded sessions, most recently used first."""
+    """The user's recorded sessions: this one first, then the most recently
+    used."""
     rows = get_db().execute(
         "SELECT sid, created_at, last_seen, user_agent FROM signins"
         " WHERE user_id = ? ORDER BY last_seen DESC, created_at DESC",
         (user.id,),
     )
-    return [Signin(*row) for row in rows]
+    return sorted((Signin(*row) for row in rows), key=lambda s: not s.is_current)
 
 
 def _fresh_session() -> None:
@@ -152,4 +193,48 @@ def _iso(moment: datetime) -> str:
 
 
 def _minutes(iso: str) -> str:
-    return f"{iso[:16].replace('T', ' ')} UTC"
+    """A stored moment as people write it: "4 Dec 2026, 20:59 UTC"."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+
+
+# (marker in the User-Agent, name shown), first match wins. The order
+# matters: Edge and Opera also say "Chrome", Chrome also says "Safari",
+# and every browser on an iPhone or iPad is Safari underneath.
+_BROWSERS = (
+    ("Edg", "Edge"),
+    ("OPR/", "Opera"),
+    ("SamsungBrowser/", "Samsung Internet"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS/", "Firefox"),
+    ("CriOS/", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Chromium/", "Chromium"),
+    ("Safari/", "Safari"),
+    ("curl/", "curl"),
+    ("python-requests/", "Python requests"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("CrOS", "ChromeOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Macintosh", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def describe_user_agent(user_agent: str) -> str:
+    """A User-Agent header as a person would name the device: "Chrome on
+    Linux", "Safari on iPhone", "Firefox"; "Unknown browser" if nothing is
+    recognised. Deliberately small: it only has to tell sessions apart."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), None)
+    if system is None:
+        return browser or "Unknown browser"
+    return f"{browser or 'A browser'} on {system}"

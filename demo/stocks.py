@@ -6,6 +6,7 @@ import typing as t
 from collections.abc import Mapping
 from decimal import Decimal
 
+from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.utils import secure_filename
 
 from minflask import (
@@ -22,6 +23,8 @@ from minflask import (
 from . import csv_import
 from .auth import login_required
 from .portfolio import (
+    HoldingInput,
+    Stored,
     add_holdings,
     delete_holding,
     get_holding,
@@ -29,6 +32,7 @@ from .portfolio import (
     parse_holding,
     plain,
     price_text,
+    symbol_taken,
     total_cost,
     update_holding,
 )
@@ -75,10 +79,52 @@ def add() -> t.Any:
         holding, errors = parse_holding(request.form)
         if holding is None:
             return _form_page(request.form, errors), 422
-        add_holdings(g.user.id, [holding])
-        flash(f"Added {plain(holding.shares)} shares of {holding.symbol}.", "success")
+        try:
+            (stored,) = add_holdings(g.user.id, [holding])
+        except UnprocessableEntity as e:  # the merged holding would be too big
+            return _form_page(request.form, {"shares": str(e.description)}), 422
+        flash(added_message(stored), "success")
         return redirect(url_for("stocks.index"))
     return _form_page({}, {})
+
+
+def share_count(amount: Decimal) -> str:
+    """A number of shares with its noun: "1 share", "2.5 shares"."""
+    return f"{shares(amount)} {'share' if amount == 1 else 'shares'}"
+
+
+def added_message(stored: Stored) -> str:
+    """What adding a holding did, merged into one of the same symbol or not."""
+    added, now = stored.added, stored.holding
+    if not stored.merged:
+        return f"Added {share_count(added.shares)} of {added.symbol}."
+    return (
+        f"Added {share_count(added.shares)} of {added.symbol} to the"
+        f" {shares(stored.shares_before)} you already had: now"
+        f" {share_count(now.shares)} at an average purchase price of"
+        f" {price(now.purchase_price)} (weighted by cost)."
+    )
+
+
+def imported_message(stored: list[Stored], filename: str) -> str:
+    """What an import did: how many rows, and which symbols were merged."""
+    merged = sorted({s.added.symbol for s in stored if s.merged})
+    if not merged:
+        noun = "holding" if len(stored) == 1 else "holdings"
+        return f"Imported {len(stored)} {noun} from {filename}."
+    new = sum(not s.merged for s in stored)
+    rows = "row" if len(stored) == 1 else "rows"
+    holdings = "holding" if new == 1 else "holdings"
+    return (
+        f"Imported {len(stored)} {rows} from {filename}: {new} new {holdings};"
+        f" the shares of {_and(merged)} were added to the holding of the same"
+        " symbol, at the purchase price averaged by cost."
+    )
+
+
+def _and(names: list[str]) -> str:
+    """Names joined as in a sentence: A; A and B; A, B and C."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @bp.route("/<int:holding_id>/edit", methods=("GET", "POST"))
@@ -88,6 +134,9 @@ def edit(holding_id: int) -> t.Any:
     current = get_holding(g.user.id, holding_id)
     if request.method == "POST":
         holding, errors = parse_holding(request.form)
+        if holding is not None and symbol_taken(g.user.id, holding.symbol, holding_id):
+            errors = {"symbol": already_held(holding)}
+            holding = None
         if holding is None:
             return _form_page(request.form, errors, holding_id), 422
         update_holding(g.user.id, holding_id, holding)
@@ -101,13 +150,25 @@ def edit(holding_id: int) -> t.Any:
     return _form_page(values, {}, holding_id)
 
 
-@bp.post("/<int:holding_id>/delete")
+def already_held(holding: HoldingInput) -> str:
+    """The edit form's answer to renaming a holding to a symbol held in another."""
+    return (
+        f"You already hold {holding.symbol}: add these shares to that holding"
+        " (Add a holding merges them), then delete this one."
+    )
+
+
+@bp.route("/<int:holding_id>/delete", methods=("GET", "POST"))
 @login_required
 def delete(holding_id: int) -> t.Any:
-    """Remove a holding; another user's holding is a 404."""
+    """Ask to confirm (GET), then remove the holding (POST); another user's
+    holding is a 404. The question is a page with a form, so it works
+    without JavaScript."""
     holding = get_holding(g.user.id, holding_id)
+    if request.method == "GET":
+        return render_template("stocks/delete.html", holding=holding)
     delete_holding(g.user.id, holding_id)
-    flash(f"Deleted {plain(holding.shares)} shares of {holding.symbol}.", "info")
+    flash(f"Deleted {share_count(holding.shares)} of {holding.symbol}.", "info")
     return redirect(url_for("stocks.index"))
 
 
@@ -131,6 +192,12 @@ def import_csv() -> t.Any:
         holdings, errors = csv_import.read_holdings(csv_import.decode(upload.read()))
     except ValueError as e:
         holdings, errors = [], [str(e)]
+    stored = []
+    if not errors:
+        try:
+            stored = add_holdings(g.user.id, holdings)
+        except UnprocessableEntity as e:  # a merged holding would be too big
+            errors = [str(e.description)]
     if errors:
         for message in errors[:MAX_FLASHED_ERRORS]:
             flash(message, "error")
@@ -138,9 +205,7 @@ def import_csv() -> t.Any:
             flash(f"... and {len(errors) - MAX_FLASHED_ERRORS} more problems.", "error")
         flash(f"Nothing was imported from {filename}: fix it and try again.", "warning")
         return _import_page(), 422
-    add_holdings(g.user.id, holdings)
-    noun = "holding" if len(holdings) == 1 else "holdings"
-    flash(f"Imported {len(holdings)} {noun} from {filename}.", "success")
+    flash(imported_message(stored, filename), "success")
     return redirect(url_for("stocks.index"))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -400,7 +401,48 @@ def test_quick_defaults_and_explicit_options_win() -> None:
     assert (full.rounds, full.memory_requests) == (9, 1_000_000)
     quick = cli.parse_args(["--quick", "--rounds", "5"])
     assert (quick.rounds, quick.seconds, quick.memory_requests) == (5, 0.05, 100_000)
-    assert quick.json == Path(cli.ROOT, "benchmarks", "results.json")
+    assert quick.json == Path(cli.ROOT, "benchmarks", "out", "results.json")
+    assert full.json == Path(cli.ROOT, "benchmarks", "results.json")
+    assert full.chart == Path(cli.ROOT, "docs", "benchmarks.png")
+    explicit = cli.parse_args(["--quick", "--chart", "x.png", "--json", "x.json"])
+    assert (explicit.chart, explicit.json) == (Path("x.png"), Path("x.json"))
+
+
+def test_a_quick_run_never_touches_the_committed_chart(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The report/chart path of a --quick run, on tiny fake results: the
+    results and chart go to the git-ignored benchmarks/out/, never docs/."""
+    committed = Path(cli.ROOT, "docs", "benchmarks.png")
+    before = committed.read_bytes()
+    args = cli.parse_args(["--quick", "--scenarios", "hello"])
+    assert args.chart == cli.QUICK_OUT / "benchmarks.png"
+    assert args.json == cli.QUICK_OUT / "results.json"
+    gitignore = (dev.ROOT / ".gitignore").read_text().splitlines()
+    assert "benchmarks/out/" in gitignore
+    # The same relative layout, under tmp_path, so the test writes no file
+    # in the work tree.
+    args.chart = tmp_path / args.chart.relative_to(cli.ROOT)
+    args.json = tmp_path / args.json.relative_to(cli.ROOT)
+    drawn: list[Path] = []
+
+    def fake_chart(run: RunResult, path: Path) -> None:
+        drawn.append(path)
+        path.write_bytes(b"fake png")
+
+    import benchmarks.chart
+
+    monkeypatch.setattr(benchmarks.chart, "write_chart", fake_chart)
+    run = RunResult(
+        [ScenarioResult(BY_NAME["hello"], rates={"minflask": 2.0, "flask": 1.0})],
+        settings={"quick": True},
+    )
+    cli.publish(run, args)
+    assert drawn == [tmp_path / "benchmarks" / "out" / "benchmarks.png"]
+    assert (tmp_path / "benchmarks" / "out" / "results.json").exists()
+    assert not (tmp_path / "docs").exists()
+    assert committed.read_bytes() == before
+    assert "minflask/Flask" in capsys.readouterr().out
 
 
 def test_setup_error_when_an_app_answers_wrongly() -> None:
@@ -427,3 +469,59 @@ def test_partial_run_skips_the_identity_target_unless_something_differed() -> No
     assert identity.verdict == "SKIP"
     differing = ScenarioResult(BY_NAME["hello"], diff=["--- flask", "+++ minflask"])
     assert RunResult([differing], settings={}).targets()[3].verdict == "FAIL"
+
+
+def test_a_partial_run_report_agrees_with_itself() -> None:
+    """A clean partial run checked its scenarios: the target line says so
+    instead of "not measured" after "1/1 identical"."""
+    run = RunResult([ScenarioResult(BY_NAME["hello"])], settings={})
+    text = render(run)
+    assert "not measured" not in text.split("responses identical")[1].splitlines()[0]
+    assert (
+        "SKIP  responses identical to Flask's in every scenario: 1/1 identical;"
+        " the other 7 scenarios were not run"
+    ) in text
+    assert (
+        "SKIP  minflask/Flask geometric mean >= 4.0: needs every scenario it names;"
+        " this run had hello"
+    ) in text
+    assert "not measured" not in text.split("targets")[1].split("import")[0]
+
+
+def test_profiling_runs_only_the_request_path(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/profiling.md's recipe: the profile holds the scenario's requests,
+    and none of the import subprocesses or the memory check."""
+    from benchmarks import coldimport, memory, profiling
+
+    def must_not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the profiling recipe ran a non-request measurement")
+
+    monkeypatch.setattr(coldimport, "measure_imports", must_not_run)
+    monkeypatch.setattr(memory, "measure_memory", must_not_run)
+    assert profiling.main(["hello", "--requests", "200", "--limit", "400"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("minflask, scenario 'hello': 200 requests profiled")
+    assert "wsgi_app" in out and "run_batch" in out
+    assert "subprocess" not in out and "tracemalloc" not in out
+    # 200 requests: the app's entry point ran exactly that many times.
+    assert re.search(r"\n\s*200\s.*\(wsgi_app\)", out)
+
+
+def test_profiling_refuses_a_framework_the_scenario_lacks() -> None:
+    from benchmarks import profiling
+
+    with pytest.raises(SystemExit, match="no bottle app for 'session'"):
+        profiling.profile_requests("session", "bottle", 1)
+
+
+def test_the_documented_profiling_commands_parse() -> None:
+    from benchmarks import profiling
+
+    doc = Path(cli.ROOT, "docs", "profiling.md").read_text()
+    commands = re.findall(r"-m benchmarks\.profiling([^\n#]*)", doc)
+    assert len(commands) >= 2
+    for command in commands:
+        args = profiling.parse_args(command.split())
+        assert args.scenario in BY_NAME

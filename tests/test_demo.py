@@ -4,6 +4,7 @@ own test_demo_*.py files; the browser tests are in test_demo_e2e.py."""
 
 from __future__ import annotations
 
+import re
 import stat
 import threading
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import demo
-from demo import db, settings
+from demo import db, settings, signins
 from demo.auth import is_safe_next
 from minflask import Flask
 from minflask.testing import FlaskClient
@@ -185,6 +186,25 @@ def test_schema_is_created_exactly_once_by_concurrent_starters(tmp_path: Path) -
     conn.close()
 
 
+def test_a_version_1_database_is_upgraded_in_place(tmp_path: Path) -> None:
+    """Version 2 added ended_signins: an older database gets it and keeps
+    its accounts, with no second sample account."""
+    app = make_app(tmp_path, SAMPLE_DATA=True)
+    with app.app_context():
+        conn = db.get_db()
+        with conn:
+            conn.execute("DROP TABLE ended_signins")
+            conn.execute("PRAGMA user_version = 1")
+    upgraded = make_app(tmp_path, SAMPLE_DATA=True)
+    with upgraded.app_context():
+        conn = db.get_db()
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 1
+        assert conn.execute("SELECT COUNT(*) FROM ended_signins").fetchone()[0] == 0
+    client = upgraded.test_client()
+    assert login(client, db.SAMPLE_EMAIL, db.SAMPLE_PASSWORD).status_code == 302
+
+
 def test_database_connection_is_per_request_and_closed(app: Flask) -> None:
     with app.app_context():
         conn = db.get_db()
@@ -255,26 +275,48 @@ def test_custom_500_page_hides_the_error(tmp_path: Path) -> None:
 
 
 def test_wrong_method_page_keeps_the_allow_header(client: FlaskClient) -> None:
-    response = client.get("/stocks/1/delete")
+    response = client.put("/stocks/1/delete")
     assert response.status_code == 405
-    assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+    assert set(response.headers["Allow"].split(", ")) == {
+        "GET",
+        "HEAD",
+        "POST",
+        "OPTIONS",
+    }
     assert "Method Not Allowed" in response.get_data(as_text=True)
 
 
 # -- registration and login ------------------------------------------------------
 
 
-def test_register_then_log_in(app: Flask, client: FlaskClient) -> None:
+def test_registering_logs_the_new_user_in_under_a_fresh_session_id(
+    app: Flask, client: FlaskClient
+) -> None:
+    client.get("/auth/register")
+    planted = client.get_cookie("session")
+    assert planted is not None  # the anonymous session holding the CSRF token
     response = post_form(
         client, "/auth/register", {"email": " Carol@Example.COM ", "password": PASSWORD}
     )
-    assert response.status_code == 302
-    assert response.location == "/auth/login?email=carol@example.com"
-    page = client.get(response.location)
-    assert ("success", "Account created. Log in to start your portfolio.") in flashes(
-        page
-    )
-    assert 'value="carol@example.com"' in page.get_data(as_text=True)
+    assert response.status_code == 302 and response.location == "/stocks/"
+    page = client.get("/stocks/")
+    assert page.status_code == 200
+    assert flashes(page) == [
+        (
+            "success",
+            "Welcome to Minfolio, carol@example.com: your account is ready and you"
+            " are logged in.",
+        )
+    ]
+    # regenerate, as at login: the id from before registering is worthless.
+    fresh = client.get_cookie("session")
+    assert fresh is not None and fresh.value != planted.value
+    attacker = app.test_client()
+    attacker.set_cookie("session", planted.value)
+    assert attacker.get("/stocks/").status_code == 302
+    # The new session is recorded, so "log out everywhere" can end it.
+    assert "this device" in client.get("/account/").get_data(as_text=True)
+    post_form(client, "/auth/logout")
 
     response = login(client, "carol@example.com")
     assert response.status_code == 302 and response.location == "/stocks/"
@@ -345,6 +387,24 @@ def test_protected_post_redirects_to_login_without_next(client: FlaskClient) -> 
     response = post_form(client, "/stocks/1/delete")
     assert response.status_code == 302
     assert response.location == "/auth/login"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/stocks/", "Log in to see your holdings."),
+        ("/stocks/import", "Log in to see your holdings."),
+        ("/account/", "Log in to see your account."),
+    ],
+)
+def test_the_login_page_says_why_it_appeared(
+    client: FlaskClient, url: str, message: str
+) -> None:
+    response = client.get(url)
+    assert response.status_code == 302
+    assert flashes(client.get(response.location)) == [("info", message)]
+    # Shown once: the login page itself does not repeat it.
+    assert flashes(client.get("/auth/login")) == []
 
 
 @pytest.mark.parametrize(
@@ -458,13 +518,118 @@ def test_unknown_url_post_is_404_not_a_csrf_error(client: FlaskClient) -> None:
 # -- account page and "log out everywhere" ---------------------------------------
 
 
-def test_account_page_lists_this_browser(client: FlaskClient, alice: int) -> None:
-    login(client, headers={"User-Agent": "TestBrowser/1.0"})
+FIREFOX_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
+)
+SAFARI_IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15"
+    " (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+def test_account_page_names_each_device_and_this_one(
+    app: Flask, client: FlaskClient, alice: int
+) -> None:
+    phone = app.test_client()
+    login(phone, headers={"User-Agent": SAFARI_IPHONE})
+    login(client, headers={"User-Agent": FIREFOX_WINDOWS})
     html = client.get("/account/").get_data(as_text=True)
     assert "Logged in as <strong>alice@example.com</strong>" in html
-    assert "TestBrowser/1.0" in html
-    assert '<span class="badge">this browser</span>' in html
-    assert "Log out everywhere</button>" in html and "disabled" not in html
+    assert "Mozilla/5.0" not in html  # no raw User-Agent strings
+    items = re.findall(r"<li>(.*?)</li>", html, re.S)
+    texts = [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
+    assert len(texts) == 2
+    this, other = sorted(texts, key=lambda text: "this device" not in text)
+    assert this.startswith("Firefox on Windows this device started ")
+    assert this.endswith(" UTC · in use now")
+    assert other.startswith("Safari on iPhone started ")
+    assert re.search(r"last seen \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC$", other)
+    assert 'href="/account/logout-everywhere"' in html and "disabled" not in html
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "device"),
+    [
+        (FIREFOX_WINDOWS, "Firefox on Windows"),
+        (SAFARI_IPHONE, "Safari on iPhone"),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+            " HeadlessChrome/120.0.0.0 Safari/537.36",
+            "Chrome on Linux",
+        ),
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36"
+            " (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0",
+            "Edge on macOS",
+        ),
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15"
+            " (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+            "Safari on macOS",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML,"
+            " like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36",
+            "Chrome on Android",
+        ),
+        (
+            "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15"
+            " (KHTML, like Gecko) CriOS/126.0 Mobile/15E148 Safari/604.1",
+            "Chrome on iPad",
+        ),
+        ("curl/8.5.0", "curl"),
+        ("Mozilla/5.0 (X11; Linux x86_64) SomethingNew/1.0", "A browser on Linux"),
+        ("", "Unknown browser"),
+    ],
+)
+def test_user_agents_are_named_as_people_name_devices(
+    user_agent: str, device: str
+) -> None:
+    assert signins.describe_user_agent(user_agent) == device
+
+
+def test_log_out_everywhere_asks_first(app: Flask, alice: int) -> None:
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, headers={"User-Agent": FIREFOX_WINDOWS})
+    login(phone, headers={"User-Agent": SAFARI_IPHONE})
+    # The account page links to a question; it has no one-click button.
+    account = laptop.get("/account/").get_data(as_text=True)
+    assert 'action="/account/logout-everywhere"' not in account
+    page = laptop.get("/account/logout-everywhere")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<h1>Log out everywhere?</h1>" in html
+    assert "This ends both of your sessions, this one included." in html
+    assert "Firefox on Windows" in html and "Safari on iPhone" in html
+    assert 'method="post" action="/account/logout-everywhere"' in html
+    assert 'href="/account/">Cancel</a>' in html
+    # Looking at the question changed nothing.
+    assert phone.get("/stocks/").status_code == 200
+    assert laptop.get("/stocks/").status_code == 200
+
+
+def test_a_browser_logged_out_from_another_device_is_told_so(
+    app: Flask, alice: int
+) -> None:
+    laptop, phone, stranger = app.test_client(), app.test_client(), app.test_client()
+    login(laptop)
+    login(phone)
+    post_form(laptop, "/account/logout-everywhere")
+    response = phone.get("/stocks/")
+    assert response.status_code == 302
+    assert response.location == "/auth/login?next=/stocks/"
+    assert flashes(phone.get(response.location)) == [
+        ("warning", "Your session was ended from another device. Log in again.")
+    ]
+    # Once: the browser now has a new session, and the old id is forgotten.
+    assert flashes(phone.get(phone.get("/account/").location)) == [
+        ("info", "Log in to see your account.")
+    ]
+    # A cookie that never named a session, or a forged one, gets the plain reason.
+    stranger.set_cookie("session", "nonsense.signature")
+    assert flashes(stranger.get(stranger.get("/stocks/").location)) == [
+        ("info", "Log in to see your holdings.")
+    ]
 
 
 def test_log_out_everywhere_revokes_every_session_of_the_user(
@@ -496,7 +661,7 @@ def test_logout_forgets_this_session_only(app: Flask, alice: int) -> None:
     login(phone)
     post_form(laptop, "/auth/logout")
     html = phone.get("/account/").get_data(as_text=True)
-    assert html.count("<li>") == 1 and "this browser" in html
+    assert html.count("<li>") == 1 and "this device" in html
 
 
 def test_log_out_everywhere_degrades_clearly_with_cookie_sessions(
@@ -514,6 +679,14 @@ def test_log_out_everywhere_degrades_clearly_with_cookie_sessions(
     (category, message), *_ = flashes(client.get("/account/"))
     assert category == "warning" and "needs server-side sessions" in message
     assert client.get("/stocks/").status_code == 200  # still logged in
+    # No question to ask either: the page says why, as the button did.
+    response = client.get("/account/logout-everywhere")
+    assert response.status_code == 302 and response.location == "/account/"
+    # A visitor is told the plain reason; cookie sessions have no ended ids.
+    anonymous = app.test_client()
+    assert flashes(anonymous.get(anonymous.get("/stocks/").location)) == [
+        ("info", "Log in to see your holdings.")
+    ]
 
 
 def test_signins_unused_for_a_lifetime_are_forgotten_at_login(
@@ -616,4 +789,7 @@ def test_demo_on_redis_sessions_logs_out_everywhere(
         laptop.get("/auth/login")
     )
     assert phone.get("/stocks/").status_code == 302
+    assert flashes(phone.get("/auth/login")) == [
+        ("warning", "Your session was ended from another device. Log in again.")
+    ]
     assert laptop.get("/stocks/").status_code == 302

@@ -163,6 +163,48 @@ def test_create_returns_201_with_location(
     assert holdings_of(app, alice) == [("NVDA", "3", "120.5")]
 
 
+def test_creating_a_symbol_already_held_merges_it_as_the_pages_do(
+    app: Flask, client: FlaskClient, alice: int, headers: dict[str, str]
+) -> None:
+    holding_id = add_holding(app, alice, "NVDA", "1", "100")
+    response = client.post("/api/stocks", json=NEW, headers=headers)
+    assert response.status_code == 200  # nothing new was created
+    assert response.headers["Location"] == f"/api/stocks/{holding_id}"
+    # 100 + 3 x 120.50 = 461.50 paid over 4 shares.
+    assert response.get_json() == {
+        "id": holding_id,
+        "symbol": "NVDA",
+        "shares": "4",
+        "purchase_price": "115.375",
+        "cost_basis": "461.50",
+    }
+    assert holdings_of(app, alice) == [("NVDA", "4", "115.375")]
+
+
+def test_a_merge_past_the_share_limit_is_a_json_422(
+    app: Flask, client: FlaskClient, alice: int, headers: dict[str, str]
+) -> None:
+    add_holding(app, alice, "NVDA", "999999999", "1")
+    response = client.post("/api/stocks", json=NEW, headers=headers)
+    assert_json_error(response, 422, "a holding can have at most 1,000,000,000")
+    assert holdings_of(app, alice) == [("NVDA", "999999999", "1")]
+
+
+def test_replacing_into_a_symbol_held_elsewhere_is_422(
+    app: Flask, client: FlaskClient, alice: int, headers: dict[str, str]
+) -> None:
+    add_holding(app, alice, "AAPL", "10", "150")
+    msft = add_holding(app, alice, "MSFT", "1", "300")
+    response = client.put(
+        f"/api/stocks/{msft}",
+        json={"symbol": "aapl", "shares": "1", "purchase_price": "300"},
+        headers=headers,
+    )
+    body = assert_json_error(response, 422, "Some fields are invalid.")
+    assert body["fields"] == {"symbol": "You already hold AAPL in another holding."}
+    assert holdings_of(app, alice) == [("AAPL", "10", "150"), ("MSFT", "1", "300")]
+
+
 def test_create_with_invalid_fields_is_422_with_a_message_per_field(
     app: Flask, client: FlaskClient, alice: int, headers: dict[str, str]
 ) -> None:
@@ -174,7 +216,7 @@ def test_create_with_invalid_fields_is_422_with_a_message_per_field(
     body = assert_json_error(response, 422, "Some fields are invalid.")
     assert body["fields"] == {
         "symbol": "Use 1 to 10 letters, digits, dots or hyphens, like AAPL or BRK.B.",
-        "shares": "Enter a number.",
+        "shares": "Enter a number, like 12 or 12.50.",
         "purchase_price": "Enter zero or more.",
     }
     assert holdings_of(app, alice) == []

@@ -2,6 +2,11 @@
 by Playwright; never a downloaded browser), against a real server started
 with ``python -m demo`` (run_simple) on a free loopback port.
 
+Each walk runs at 1280 px and at 390 px (a phone): every page must fit the
+screen without sideways scrolling, and the header must be as tall logged in
+as logged out. The walks write the demo's screenshots into docs/, which the
+README shows, so those always picture the pages as they are.
+
 Without the browser or Playwright these tests skip, except under CI=true,
 where they fail: CI must run them.
 """
@@ -113,7 +118,9 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser profile. Fails the test if a stylesheet or image does
+    """A fresh browser profile (ask for ``server`` before ``page``, so the
+    browser is closed before the server stops: a late favicon load then is
+    cancelled instead of refused). Fails the test if a stylesheet or image does
     not load or the page logs an error such as a CSP violation (pages
     answered 4xx on purpose log "Failed to load resource": those are fine)."""
     context = browser.new_context()
@@ -160,28 +167,80 @@ def flash(page: Page, category: str) -> t.Any:
     return page.locator(f".flash-{category}")
 
 
-def test_register_login_add_edit_import_logout(
-    page: Page, server: str, tmp_path: Path
+#: Screenshots go into docs/ (README and docs link them), so they always
+#: show the pages as they are.
+DOCS = ROOT / "docs"
+WIDTHS = (1280, 390)
+PAGES_LOGGED_IN = (
+    "/stocks/",
+    "/stocks/add",
+    "/stocks/import",
+    "/account/",
+    "/account/logout-everywhere",
+    "/auth/logout",
+    "/no/such/page",
+)
+PAGES_LOGGED_OUT = ("/", "/auth/login", "/auth/register", "/no/such/page")
+
+
+def fits(page: Page, width: int) -> None:
+    """The page is no wider than the screen: no sideways scrolling."""
+    page.wait_for_load_state()
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url} is {scroll_width} px wide at {width} px"
+
+
+def header_height(page: Page) -> float:
+    box = page.locator(".site-header").bounding_box()
+    assert box is not None
+    return float(box["height"])
+
+
+def inside(page: Page, inner: str, outer: str) -> None:
+    """Every element matching ``inner`` lies within the one matching ``outer``."""
+    container = page.locator(outer).bounding_box()
+    assert container is not None
+    elements = page.locator(inner).all()
+    assert elements
+    for element in elements:
+        box = element.bounding_box()
+        assert box is not None, f"{inner} is not displayed"
+        assert box["x"] >= container["x"] - 0.5, inner
+        assert box["x"] + box["width"] <= container["x"] + container["width"] + 0.5
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_register_add_merge_edit_delete_import_logout(
+    server: str, page: Page, tmp_path: Path, width: int
 ) -> None:
     from playwright.sync_api import expect
 
-    # Register, then log in with the email filled in for us.
+    page.set_viewport_size({"width": width, "height": 900})
+    email = f"e2e{width}@example.com"
+
     page.goto(server + "/")
+    fits(page, width)
     expect(page.locator(".brand img")).to_have_attribute("src", "/static/logo.svg")
+    logged_out_header = header_height(page)
+
+    # Registering signs the new user straight in.
     page.get_by_role("link", name="Create an account").click()
-    page.get_by_label("Email").fill("e2e@example.com")
+    fits(page, width)
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Register").click()
-    expect(page).to_have_url(re.compile(r"/auth/login\?email="))
-    expect(flash(page, "success")).to_have_text(
-        "Account created. Log in to start your portfolio."
-    )
-    expect(page.get_by_label("Email")).to_have_value("e2e@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(server + "/stocks/")
-    expect(flash(page, "success")).to_have_text("Welcome, e2e@example.com.")
+    expect(flash(page, "success")).to_have_text(
+        f"Welcome to Minfolio, {email}: your account is ready and you are logged in."
+    )
     expect(page.get_by_text("No holdings yet.")).to_be_visible()
+    fits(page, width)
+    # The header is as tall logged in as logged out, and its items look alike.
+    assert header_height(page) == logged_out_header
+    decorations = page.locator("nav a, nav button").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).textDecorationLine)"
+    )
+    assert decorations == ["none"] * 4
 
     # Flash categories look different: the stylesheet loaded and applies.
     success_bg = flash(page, "success").evaluate(
@@ -191,31 +250,59 @@ def test_register_login_add_edit_import_logout(
 
     # Add a holding; a bad value first shows the field's error.
     page.get_by_role("link", name="Add a holding").click()
+    fits(page, width)
+    # The main button and Cancel are clearly apart.
+    add_box = page.get_by_role("button", name="Add holding").bounding_box()
+    cancel_box = page.get_by_role("link", name="Cancel").bounding_box()
+    assert add_box is not None and cancel_box is not None
+    assert cancel_box["x"] - (add_box["x"] + add_box["width"]) >= 11
     page.get_by_label("Symbol").fill("aapl")
-    page.get_by_label("Shares").fill("0")
+    page.get_by_label("Shares").fill("")
     page.get_by_label("Purchase price per share").fill("150.25")
     page.get_by_role("button", name="Add holding").click()
-    expect(page.locator(".field-error")).to_have_text("Enter a number more than zero.")
-    page.get_by_label("Shares").fill("10")
+    expect(page.locator(".field-error")).to_have_text(
+        "Enter a number, like 12 or 12.50."
+    )
+    fits(page, width)
+    page.get_by_label("Shares").fill("1")
     page.get_by_role("button", name="Add holding").click()
     expect(page).to_have_url(server + "/stocks/")
-    expect(flash(page, "success")).to_have_text("Added 10 shares of AAPL.")
+    expect(flash(page, "success")).to_have_text("Added 1 share of AAPL.")
+
+    # The same symbol again is merged into the holding, and we are told.
+    page.get_by_role("link", name="Add a holding").click()
+    page.get_by_label("Symbol").fill("AAPL")
+    page.get_by_label("Shares").fill("9")
+    page.get_by_label("Purchase price per share").fill("150.25")
+    page.get_by_role("button", name="Add holding").click()
+    expect(flash(page, "success")).to_have_text(
+        "Added 9 shares of AAPL to the 1 you already had: now 10 shares at an"
+        " average purchase price of 150.25 (weighted by cost)."
+    )
+    expect(page.locator("tbody tr")).to_have_count(1)
     expect(page.locator("td.total")).to_have_text("1,502.50")
 
     # Edit it.
-    page.get_by_role("link", name="Edit").click()
+    page.get_by_role("link", name="Edit AAPL").click()
+    fits(page, width)
     expect(page.get_by_label("Shares")).to_have_value("10")
     page.get_by_label("Shares").fill("12")
     page.get_by_role("button", name="Save changes").click()
     expect(flash(page, "success")).to_have_text("Updated AAPL.")
     expect(page.locator("td.total")).to_have_text("1,803.00")
 
-    # Import a CSV file: one bad row imports nothing, a good file imports all.
+    # Import: one bad row imports nothing; a semicolon file with a symbol
+    # already held imports, merging that one.
     bad = tmp_path / "bad.csv"
     bad.write_text("symbol,shares,purchase_price\nMSFT,4,310.10\nVTI,x,1\n")
+    commas = tmp_path / "decimal commas.csv"
+    commas.write_text("symbol;shares;purchase_price\nMSFT;4;310,10\n")
     good = tmp_path / "more holdings.csv"
-    good.write_text("symbol,shares,purchase_price\nMSFT,4,310.10\nVTI,12.5,201.40\n")
+    good.write_text(
+        "symbol;shares;purchase_price\nMSFT;4;310.10\nVTI;12.5;201.40\nAAPL;3;150\n"
+    )
     page.get_by_role("link", name="Import", exact=True).click()
+    fits(page, width)
     page.get_by_label("CSV file").set_input_files(str(bad))
     page.get_by_role("button", name="Import").click()
     expect(flash(page, "error")).to_have_text(
@@ -224,30 +311,75 @@ def test_register_login_add_edit_import_logout(
     error_bg = flash(page, "error").evaluate("e => getComputedStyle(e).backgroundColor")
     assert error_bg != success_bg
     expect(flash(page, "warning")).to_contain_text("Nothing was imported from bad.csv")
+    fits(page, width)
+    page.get_by_label("CSV file").set_input_files(str(commas))
+    page.get_by_role("button", name="Import").click()
+    expect(flash(page, "error")).to_have_text(
+        "Row 2: purchase price: Write the number without commas, like 1500 or 12.50."
+    )
     page.get_by_label("CSV file").set_input_files(str(good))
     page.get_by_role("button", name="Import").click()
     expect(page).to_have_url(server + "/stocks/")
     expect(flash(page, "success")).to_have_text(
-        "Imported 2 holdings from more_holdings.csv."
+        "Imported 3 rows from more_holdings.csv: 2 new holdings; the shares of AAPL"
+        " were added to the holding of the same symbol, at the purchase price"
+        " averaged by cost."
     )
     expect(page.locator("tbody tr")).to_have_count(3)
-    expect(page.locator("td.total")).to_have_text("5,560.90")
+    expect(page.locator("td.total")).to_have_text("6,010.90")
+    fits(page, width)
+    # Every holding, its numbers and its actions stay inside the card.
+    inside(page, ".holdings tbody td, .holdings tbody th, .row-actions a", ".card")
+    inside(page, ".holdings td.total", ".card")
 
-    # Log out, then a protected page sends us to the login page and back.
+    # Delete asks first: "Keep it" keeps it, confirming deletes it.
+    page.get_by_role("link", name="Delete VTI").click()
+    expect(page.get_by_role("heading", name="Delete VTI?")).to_be_visible()
+    fits(page, width)
+    if width == 390:
+        page.screenshot(path=str(DOCS / "demo-delete-390.png"))
+    page.get_by_role("link", name="Keep it").click()
+    expect(page.locator("tbody tr")).to_have_count(3)
+    page.get_by_role("link", name="Delete VTI").click()
+    page.get_by_role("button", name="Delete VTI").click()
+    expect(flash(page, "info")).to_have_text("Deleted 12.5 shares of VTI.")
+    expect(page.locator("tbody tr")).to_have_count(2)
+    expect(page.locator("td.total")).to_have_text("3,493.40")
+    page.goto(server + "/stocks/")  # the list as a returning user sees it
+    fits(page, width)
+    page.screenshot(path=str(DOCS / f"demo-holdings-{width}.png"), full_page=True)
+
+    # Log out, then a protected page says why it sends us to log in, and back.
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(server + "/")
     expect(flash(page, "info")).to_have_text("You have logged out.")
     page.goto(server + "/stocks/import")
     expect(page).to_have_url(re.compile(r"/auth/login\?next=/stocks/import$"))
-    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
-    page.get_by_label("Email").fill("e2e@example.com")
+    expect(flash(page, "info")).to_have_text("Log in to see your holdings.")
+    fits(page, width)
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(server + "/stocks/import")
 
+    # The rest of the site fits the screen too, logged in and out.
+    page.goto(server + "/stocks/")
+    own = page.locator(".row-actions a").evaluate_all("els => els.map(e => e.href)")
+    assert len(own) == 4  # Edit and Delete of AAPL and MSFT
+    for url in [*own, *(server + path for path in PAGES_LOGGED_IN)]:
+        page.goto(url)
+        fits(page, width)
+    page.goto(server + "/auth/logout")
+    page.get_by_role("main").get_by_role("button", name="Log out").click()
+    expect(flash(page, "info")).to_have_text("You have logged out.")
+    for path in PAGES_LOGGED_OUT:
+        page.goto(server + path)
+        fits(page, width)
 
-def test_log_out_everywhere_ends_the_other_browsers_session(
-    browser: Browser, page: Page, server: str
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_log_out_everywhere_asks_then_tells_the_other_browser_why(
+    browser: Browser, server: str, page: Page, width: int
 ) -> None:
     from playwright.sync_api import expect
 
@@ -258,15 +390,41 @@ def test_log_out_everywhere_ends_the_other_browsers_session(
         p.get_by_role("button", name="Log in").click()
         expect(p).to_have_url(server + "/stocks/")
 
-    other_context = browser.new_context()
+    page.set_viewport_size({"width": width, "height": 900})
+    other_context = browser.new_context(
+        user_agent=(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15"
+            " (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+        )
+    )
     other = other_context.new_page()
     try:
         log_in(other)
         log_in(page)
         expect(page.locator("tbody tr")).to_have_count(3)  # the sample holdings
-        page.get_by_role("link", name=db.SAMPLE_EMAIL).click()
+        fits(page, width)
+        page.get_by_role("link", name="Account").click()
+        fits(page, width)
         expect(page.locator(".signins li")).to_have_count(2)
-        expect(page.locator(".badge")).to_have_text("this browser")
+        this = page.locator(".signins li", has=page.locator(".badge"))
+        expect(this.locator(".device")).to_have_text("Chrome on Linux")
+        expect(this.locator(".badge")).to_have_text("this device")
+        expect(this.locator(".when")).to_contain_text("in use now")
+        expect(page.locator(".signins li").nth(0)).to_contain_text("this device")
+        expect(page.locator(".signins li").nth(1)).to_contain_text("Safari on iPhone")
+
+        # The first click only asks; Cancel changes nothing.
+        page.get_by_role("link", name="Log out everywhere").click()
+        expect(page.get_by_role("heading", name="Log out everywhere?")).to_be_visible()
+        fits(page, width)
+        if width == 390:  # a page without times, so the picture only changes with it
+            page.screenshot(path=str(DOCS / "demo-logout-everywhere-390.png"))
+        page.get_by_role("link", name="Cancel").click()
+        expect(page).to_have_url(server + "/account/")
+        other.reload()
+        expect(other).to_have_url(server + "/stocks/")
+
+        page.get_by_role("link", name="Log out everywhere").click()
         page.get_by_role("button", name="Log out everywhere").click()
         expect(page).to_have_url(server + "/auth/login")
         expect(flash(page, "success")).to_have_text(
@@ -274,6 +432,9 @@ def test_log_out_everywhere_ends_the_other_browsers_session(
         )
         other.reload()
         expect(other).to_have_url(re.compile(r"/auth/login\?next=/stocks/$"))
+        expect(flash(other, "warning")).to_have_text(
+            "Your session was ended from another device. Log in again."
+        )
     finally:
         other_context.close()
 

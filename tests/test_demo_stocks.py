@@ -109,6 +109,108 @@ def test_add_holding_then_see_it_with_a_flash(
     assert "877.50" in listing.get_data(as_text=True)
 
 
+def test_one_share_is_singular(app: Flask, client: FlaskClient, alice: int) -> None:
+    post_form(
+        client,
+        "/stocks/add",
+        {"symbol": "AAPL", "shares": "1.0", "purchase_price": "9"},
+    )
+    assert flashes(client.get("/stocks/")) == [("success", "Added 1 share of AAPL.")]
+    (holding_id,) = [add_holding(app, alice, "ONE", "1", "1")]
+    post_form(client, f"/stocks/{holding_id}/delete")
+    assert flashes(client.get("/stocks/")) == [("info", "Deleted 1 share of ONE.")]
+
+
+def test_adding_a_symbol_already_held_merges_and_says_so(
+    app: Flask, client: FlaskClient, alice: int
+) -> None:
+    add_holding(app, alice, "AAPL", "10", "150.25")
+    response = post_form(
+        client,
+        "/stocks/add",
+        {"symbol": "aapl", "shares": "5", "purchase_price": "160"},
+    )
+    assert response.status_code == 302
+    listing = client.get("/stocks/")
+    assert flashes(listing) == [
+        (
+            "success",
+            "Added 5 shares of AAPL to the 10 you already had: now 15 shares at an"
+            " average purchase price of 153.50 (weighted by cost).",
+        )
+    ]
+    # One row: 10 x 150.25 + 5 x 160 = 2,302.50 paid, over 15 shares.
+    assert holdings_of(app, alice) == [("AAPL", "15", "153.5")]
+    assert listing.get_data(as_text=True).count('<th scope="row">AAPL</th>') == 1
+    assert "2,302.50" in listing.get_data(as_text=True)
+
+
+def test_a_merged_price_is_rounded_to_four_places_half_up(
+    app: Flask, alice: int
+) -> None:
+    add_holding(app, alice, "X", "3", "1")
+    with app.app_context():
+        (stored,) = add_holdings(alice, [HoldingInput("X", Decimal(4), Decimal(2))])
+    assert stored.merged and stored.shares_before == 3
+    # 11 paid over 7 shares: 1.571428... -> 1.5714
+    assert holdings_of(app, alice) == [("X", "7", "1.5714")]
+    assert stored.holding.cost_basis == Decimal("11.00")
+
+
+def test_a_merge_past_the_share_limit_is_refused_and_changes_nothing(
+    app: Flask, client: FlaskClient, alice: int
+) -> None:
+    add_holding(app, alice, "X", "999999999", "1")
+    response = post_form(
+        client, "/stocks/add", {"symbol": "X", "shares": "2", "purchase_price": "1"}
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert (
+        '<p class="field-error" id="shares-error">Adding 2 shares of X would make'
+        " 1000000001: a holding can have at most 1,000,000,000 shares.</p>"
+    ) in html
+    assert 'value="X"' in html  # the form again, with what was typed
+    assert holdings_of(app, alice) == [("X", "999999999", "1")]
+    # The same from a file: nothing is imported, and the page says why.
+    content = "symbol,shares,purchase_price\nNEW,1,1\nX,2,1\n"
+    response = client.post(
+        "/stocks/import", data={"csrf_token": _token(client), **csv_upload(content)}
+    )
+    assert response.status_code == 422
+    assert flashes(response) == [
+        (
+            "error",
+            "Adding 2 shares of X would make 1000000001: a holding can have at most"
+            " 1,000,000,000 shares.",
+        ),
+        ("warning", "Nothing was imported from holdings.csv: fix it and try again."),
+    ]
+    assert holdings_of(app, alice) == [("X", "999999999", "1")]
+
+
+def test_editing_a_holding_into_a_symbol_held_elsewhere_is_refused(
+    app: Flask, client: FlaskClient, alice: int
+) -> None:
+    add_holding(app, alice, "AAPL", "10", "150")
+    msft = add_holding(app, alice, "MSFT", "4", "300")
+    response = post_form(
+        client,
+        f"/stocks/{msft}/edit",
+        {"symbol": "AAPL", "shares": "4", "purchase_price": "300"},
+    )
+    assert response.status_code == 422
+    assert "You already hold AAPL" in response.get_data(as_text=True)
+    assert holdings_of(app, alice) == [("AAPL", "10", "150"), ("MSFT", "4", "300")]
+    # Keeping its own symbol is of course fine.
+    response = post_form(
+        client,
+        f"/stocks/{msft}/edit",
+        {"symbol": "MSFT", "shares": "5", "purchase_price": "300"},
+    )
+    assert response.status_code == 302
+
+
 def test_add_with_invalid_fields_shows_each_error_and_keeps_input(
     app: Flask, client: FlaskClient, alice: int
 ) -> None:
@@ -169,12 +271,32 @@ def test_another_users_holding_is_a_404_everywhere(
         as_text=True
     )
     assert post_form(client, f"/stocks/{theirs}/delete").status_code == 404
+    assert client.get(f"/stocks/{theirs}/delete").status_code == 404
     assert holdings_of(app, bob) == [("TSLA", "1", "200")]
 
 
 def test_missing_holding_is_a_404(client: FlaskClient) -> None:
     assert client.get("/stocks/999/edit").status_code == 404
     assert client.get("/stocks/abc/edit").status_code == 404
+
+
+def test_delete_asks_first_on_a_page_that_needs_no_javascript(
+    app: Flask, client: FlaskClient, alice: int
+) -> None:
+    holding_id = add_holding(app, alice, "VTI", "12.5", "200")
+    listing = client.get("/stocks/").get_data(as_text=True)
+    # The list links to the question; it holds no form that deletes at once.
+    assert f'href="/stocks/{holding_id}/delete"' in listing
+    assert "<form" not in listing.split("<main>")[1]
+    page = client.get(f"/stocks/{holding_id}/delete")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<h1>Delete VTI?</h1>" in html
+    assert "12.5 shares" in html and "2,500.00" in html
+    assert f'<form method="post" action="/stocks/{holding_id}/delete">' in html
+    assert 'name="csrf_token"' in html and "<script" not in html
+    assert 'href="/stocks/">Keep it</a>' in html
+    assert holdings_of(app, alice) == [("VTI", "12.5", "200")]  # asking deletes nothing
 
 
 def test_delete_holding(app: Flask, client: FlaskClient, alice: int) -> None:
@@ -241,6 +363,69 @@ def test_import_adds_every_row(app: Flask, client: FlaskClient, alice: int) -> N
     ]
 
 
+def test_import_merges_symbols_already_held_and_repeated_in_the_file(
+    app: Flask, client: FlaskClient, alice: int
+) -> None:
+    add_holding(app, alice, "AAPL", "10", "100")
+    content = (
+        "symbol,shares,purchase_price\nAAPL,10,200\nMSFT,4,300\nVTI,1,100\nVTI,1,300\n"
+    )
+    response = client.post(
+        "/stocks/import", data={"csrf_token": _token(client), **csv_upload(content)}
+    )
+    assert response.status_code == 302
+    assert flashes(client.get("/stocks/")) == [
+        (
+            "success",
+            "Imported 4 rows from holdings.csv: 2 new holdings; the shares of AAPL"
+            " and VTI were added to the holding of the same symbol, at the purchase"
+            " price averaged by cost.",
+        )
+    ]
+    assert holdings_of(app, alice) == [
+        ("AAPL", "20", "150"),
+        ("MSFT", "4", "300"),
+        ("VTI", "2", "200"),
+    ]
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_import_reads_semicolon_and_tab_separated_files(
+    app: Flask, client: FlaskClient, alice: int, delimiter: str
+) -> None:
+    content = "\n".join(
+        delimiter.join(row)
+        for row in [
+            ("Symbol", "Shares", "Purchase price"),
+            ("AAPL", "10", "150.25"),
+            ("MSFT", "1", "300"),
+        ]
+    )
+    response = client.post(
+        "/stocks/import", data={"csrf_token": _token(client), **csv_upload(content)}
+    )
+    assert response.status_code == 302
+    assert flashes(client.get("/stocks/")) == [
+        ("success", "Imported 2 holdings from holdings.csv.")
+    ]
+    assert holdings_of(app, alice) == [("AAPL", "10", "150.25"), ("MSFT", "1", "300")]
+
+
+def test_a_decimal_comma_gets_its_own_clear_message(
+    app: Flask, client: FlaskClient, alice: int
+) -> None:
+    content = "symbol;shares;purchase_price\nAAPL;10;150,25\n"
+    response = client.post(
+        "/stocks/import", data={"csrf_token": _token(client), **csv_upload(content)}
+    )
+    assert response.status_code == 422
+    assert flashes(response)[0] == (
+        "error",
+        "Row 2: purchase price: Write the number without commas, like 1500 or 12.50.",
+    )
+    assert holdings_of(app, alice) == []
+
+
 def test_import_with_bad_rows_imports_nothing_and_names_each_row(
     app: Flask, client: FlaskClient, alice: int
 ) -> None:
@@ -263,7 +448,7 @@ def test_import_with_bad_rows_imports_nothing_and_names_each_row(
             "error",
             "Row 4: symbol: Use 1 to 10 letters, digits, dots or hyphens, like AAPL or BRK.B.",
         ),
-        ("error", "Row 5: purchase price: Enter a number."),
+        ("error", "Row 5: purchase price: Enter a number, like 12 or 12.50."),
         ("warning", "Nothing was imported from holdings.csv: fix it and try again."),
     ]
     assert holdings_of(app, alice) == [("KEEP", "1", "1")]
@@ -367,9 +552,10 @@ def test_import_needs_the_csrf_token(
 
 def test_storing_is_all_or_nothing(app: Flask, alice: int) -> None:
     good = HoldingInput("AAPL", Decimal(1), Decimal(1))
+    other = HoldingInput("MSFT", Decimal(1), Decimal(1))
     broken = HoldingInput(None, Decimal(1), Decimal(1))  # type: ignore[arg-type]
     with app.app_context(), pytest.raises(sqlite3.IntegrityError):
-        add_holdings(alice, [good, good, broken])
+        add_holdings(alice, [good, other, good, broken])
     assert holdings_of(app, alice) == []
 
 
@@ -430,7 +616,7 @@ def test_parse_holding_accepts(
         (
             {"symbol": "X", "shares": True, "purchase_price": "1"},
             "shares",
-            "Enter a number.",
+            "Enter a number, like 12 or 12.50.",
         ),
         (
             {"symbol": "X", "shares": "NaN", "purchase_price": "1"},
@@ -445,7 +631,7 @@ def test_parse_holding_accepts(
         (
             {"symbol": "X", "shares": "1,5", "purchase_price": "1"},
             "shares",
-            "like 12 or 12.50",
+            "Write the number without commas, like 1500 or 12.50.",
         ),
         (
             {"symbol": "X", "shares": "0.0000001", "purchase_price": "1"},
@@ -465,12 +651,12 @@ def test_parse_holding_accepts(
         (
             {"symbol": "X", "shares": "1", "purchase_price": None},
             "purchase_price",
-            "Enter a number.",
+            "Enter a number, like 12 or 12.50.",
         ),
         (
             {"symbol": "X", "shares": "1", "purchase_price": [1]},
             "purchase_price",
-            "Enter a number.",
+            "Enter a number, like 12 or 12.50.",
         ),
     ],
 )
@@ -498,3 +684,12 @@ def test_template_filters() -> None:
     assert price(Decimal("0.1234")) == "0.1234"
     assert shares(Decimal("1000.500")) == "1,000.5"
     assert shares(Decimal("1E+3")) == "1,000"
+
+
+@pytest.mark.parametrize("value", ["", "   ", "abc", "12 shares", "$5", None, [1]])
+def test_every_kind_of_not_a_number_gets_the_same_message(value: object) -> None:
+    _, errors = parse_holding({"symbol": "X", "shares": value, "purchase_price": value})
+    assert errors == {
+        "shares": "Enter a number, like 12 or 12.50.",
+        "purchase_price": "Enter a number, like 12 or 12.50.",
+    }
