@@ -320,7 +320,7 @@ def _instrument_request_ctx(tracer: Tracer, ctx: RequestContext) -> None:
     def traced_match() -> None:
         nonlocal matched
         matched = True
-        with tracer.span("match", "match URL", source_of(match)) as step:
+        with tracer.span("match", "match URL") as step:
             match()
         _record_match(tracer, ctx, step)
 
