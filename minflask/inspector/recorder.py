@@ -223,6 +223,7 @@ class Inspector:
             recording.stop(token)
         # Until the server closes the body (a test client may never do so).
         trace.total_us = recording.now()
+        trace.dropped_steps = recording.dropped
         return _RecordedBody(
             body, recording, lambda size: self._finish(entry, recording, size)
         )
