@@ -184,7 +184,8 @@ def fake_run_simple(monkeypatch: pytest.MonkeyPatch) -> list[t.Any]:
 
 def test_run_inspect_refuses_without_debug(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = fake_run_simple(monkeypatch)
-    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("FLASK_DEBUG", "0")
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "")
     app = make_app()
     result = CliRunner().invoke(
         FlaskGroup(create_app=lambda: app), ["run", "--inspect"]
@@ -197,6 +198,9 @@ def test_run_inspect_refuses_without_debug(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_run_inspect_in_debug_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = fake_run_simple(monkeypatch)
+    # '--debug' and 'run' set these for the process: put them back after.
+    monkeypatch.setenv("FLASK_DEBUG", "0")
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "")
     app = make_app()
     result = CliRunner().invoke(
         FlaskGroup(create_app=lambda: app), ["--debug", "run", "--inspect"]

@@ -92,6 +92,13 @@ def test_built_wheel_ships_package_data_only(tmp_path: Path) -> None:
     assert "minflask/py.typed" in names
     assert "minflask/__init__.py" in names
     assert "minflask/json/__init__.py" in names
+    # The inspector's pages need their templates and static files.
+    inspector = "minflask/inspector/"
+    assert f"{inspector}templates/minflask_inspector/request.html" in names
+    assert {
+        f"{inspector}static/inspector.js",
+        f"{inspector}static/inspector.css",
+    } <= names
     assert not any(n.startswith(("demo/", "tests/")) or n == "dev.py" for n in names)
 
 
