@@ -133,6 +133,26 @@ def test_config_switches_it_on_at_the_first_request() -> None:
     assert client.get("/_minflask/inspector/").status_code == 200
 
 
+def test_config_with_middleware_wrapped_before_the_first_request() -> None:
+    app = make_app(INSPECTOR=True)
+    app.debug = True
+    seen: list[str] = []
+    inner = app.wsgi_app
+
+    def middleware(environ: t.Any, start_response: t.Any) -> t.Any:
+        seen.append(environ["PATH_INFO"])
+        return inner(environ, start_response)
+
+    app.wsgi_app = middleware  # type: ignore[method-assign]
+    client = app.test_client()
+    for n in range(3):
+        assert client.get(f"/items/{n}").data == f"item {n}".encode()
+    assert seen == ["/items/0", "/items/1", "/items/2"]
+    # Switched on during the first request: the next ones are recorded.
+    paths = [e["path"] for e in api(app, "/requests")["requests"]]
+    assert paths == ["/items/2", "/items/1"]
+
+
 def test_off_nothing_is_wrapped() -> None:
     app = make_app()
     app.debug = True

@@ -151,14 +151,15 @@
         row.addEventListener("click", () => {
           container.querySelectorAll(".step.selected").forEach((n) => n.classList.remove("selected"));
           row.classList.add("selected");
-          showSource(step.source);
+          showSource(step.source, row);
         });
       }
       return row;
     }));
   }
 
-  async function showSource(source) {
+  // The source opens right under the step clicked, so the two are seen together.
+  async function showSource(source, row) {
     const card = document.getElementById("source");
     const code = document.getElementById("source-code");
     const colon = source.lastIndexOf(":");
@@ -172,13 +173,14 @@
         const n = data.first + i;
         return el("span", { class: "ln" + (n === data.line ? " hit" : ""), "data-n": n }, text || " ");
       }));
+      row.after(card);
       card.hidden = false;
-      const hit = code.querySelector(".hit");
-      card.scrollIntoView({ behavior: "smooth", block: "nearest" });
-      if (hit) code.scrollTop = hit.offsetTop - code.clientHeight / 2;
+      row.scrollIntoView({ block: "start" });
+      window.scrollBy(0, -Math.min(160, window.innerHeight / 5));  // keep a few steps above in sight
     } catch (e) {
       document.getElementById("source-title").textContent = "Cannot show " + source;
       code.replaceChildren(el("span", { class: "ln" }, String(e.message)));
+      row.after(card);
       card.hidden = false;
     }
   }
