@@ -4,10 +4,12 @@ replay and export. The browser side is in test_inspector_e2e.py."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import threading
 import typing as t
+import weakref
 from pathlib import Path
 
 import pytest
@@ -346,8 +348,9 @@ def test_the_ring_stays_bounded_over_ten_thousand_requests(app: Flask) -> None:
     app.config["INSPECTOR_MAX_REQUESTS"] = 50
     inspector = enable_inspector(app)
     client = app.test_client()
-    client.get("/items/0")
+    client.get("/items/0").close()
     patches_after_first = len(inspector.tracer.patches._undo)
+    first = weakref.ref(inspector.snapshot()[0].trace)
     for n in range(1, 10_000):
         response = client.get(f"/items/{n}")
         response.close()
@@ -355,8 +358,11 @@ def test_the_ring_stays_bounded_over_ten_thousand_requests(app: Flask) -> None:
     assert len(kept) == 50
     assert [e.trace.path for e in kept] == [f"/items/{n}" for n in range(9_950, 10_000)]
     assert kept[-1].id == 10_000
-    # Nothing else grows per request: no undo kept for per-request objects.
+    # Nothing else grows per request: no undo kept for per-request objects,
+    # and a request pushed out of the ring is freed, steps and all.
     assert len(inspector.tracer.patches._undo) == patches_after_first
+    gc.collect()
+    assert first() is None
 
 
 def test_large_values_are_cut_and_steps_are_capped(
