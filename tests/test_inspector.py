@@ -527,3 +527,23 @@ def test_replay_refuses_other_methods_and_cross_site_posts(
     assert client.post(url).status_code == 400
     assert client.post(f"{API}/requests/999999/replay").status_code in (400, 404)
     assert client.get(f"{API}/requests/999999").status_code == 404
+
+
+def test_masking_keeps_lists_of_names_and_follows_the_secret_key(
+    inspector: Inspector, app: Flask
+) -> None:
+    masker = inspector.masker
+    assert masker.data(["csrf_token", "form"]) == ["csrf_token", "form"]
+    assert masker.data(["X-Csrf-Token", "abc"]) == ["X-Csrf-Token", MASK]
+    assert masker.data(["Set-Cookie", "s=1; Path=/"]) == [
+        "Set-Cookie",
+        f"s={MASK}; Path=/",
+    ]
+    assert masker.data({"password": "x", "nested": {"api_key": 3}}) == {
+        "password": MASK,
+        "nested": {"api_key": MASK},
+    }
+    app.config["SECRET_KEY"] = "a-new-secret-value"
+    app.config["SECRET_KEY_FALLBACKS"] = [SECRET]
+    text = inspector.masker.text(f"new a-new-secret-value old {SECRET}")
+    assert "a-new-secret-value" not in text and SECRET not in text

@@ -47,6 +47,15 @@ def mask_set_cookie(value: str) -> str:
     return f"{masked}{sep}{rest}"
 
 
+def _is_header_pair(name: str) -> bool:
+    """Whether ``[name, value]`` is a secret header as a trace lists them
+    (``["Set-Cookie", "..."]``), not a list of two names such as context
+    keys (``["csrf_token", "form"]``): header names are capitalized."""
+    if name.lower() in _COOKIE_HEADERS:
+        return True
+    return name[:1].isupper() and is_secret_name(name)
+
+
 class Masker:
     """Masks the secrets of one app: its secret keys and secret-named fields."""
 
@@ -101,7 +110,7 @@ class Masker:
                 len(value) == 2
                 and isinstance(value[0], str)
                 and isinstance(value[1], str)
-                and (value[0].lower() in _COOKIE_HEADERS or is_secret_name(value[0]))
+                and _is_header_pair(value[0])
             ):
                 return [value[0], self.header(value[0], value[1])]
             return [self.data(item) for item in value]

@@ -118,14 +118,20 @@ class Inspector:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._inner: WSGIApplication | None = None
-        self.masker = Masker(
-            [
-                app.config.get("SECRET_KEY"),
-                *(app.config.get("SECRET_KEY_FALLBACKS") or ()),
-            ]
-        )
+        self._masked_keys: tuple[t.Any, ...] = ()
+        self._masker = Masker(())
         #: The inspector's pages: a small minflask app of its own.
         self.pages = _pages_app(self)
+
+    @property
+    def masker(self) -> Masker:
+        """Masks this app's secrets; follows changes to its secret keys."""
+        config = self.app.config
+        keys = (config.get("SECRET_KEY"), *(config.get("SECRET_KEY_FALLBACKS") or ()))
+        if keys != self._masked_keys:
+            self._masker = Masker(keys)
+            self._masked_keys = keys
+        return self._masker
 
     # -- switching on ---------------------------------------------------------------
 

@@ -49,7 +49,6 @@ def make_blueprint(inspector: Inspector) -> Blueprint:
         static_url_path="/static",
     )
     app = inspector.app
-    masker = inspector.masker
 
     @bp.before_request
     def local_only() -> None:
@@ -82,9 +81,9 @@ def make_blueprint(inspector: Inspector) -> Blueprint:
             "id": entry.id,
             "started": entry.started,
             "method": trace.method,
-            "path": masker.text(trace.path),
-            "query": masker.data(
-                [[k, masker.field(k, v)] for k, v in panel.get("query", [])]
+            "path": inspector.masker.text(trace.path),
+            "query": inspector.masker.data(
+                [[k, inspector.masker.field(k, v)] for k, v in panel.get("query", [])]
             ),
             "status": entry.status_code,
             "endpoint": panel.get("endpoint"),
@@ -102,7 +101,7 @@ def make_blueprint(inspector: Inspector) -> Blueprint:
         req = panels.get("request", {})
         steps = []
         for step in list(trace.steps):
-            data = masker.data(step.to_dict())
+            data = inspector.masker.data(step.to_dict())
             data["viewable"] = is_shown(app, step.source)
             steps.append(data)
         return {
@@ -113,29 +112,37 @@ def make_blueprint(inspector: Inspector) -> Blueprint:
             "remote_addr": entry.remote_addr,
             "request": {
                 "headers": [
-                    [n, masker.header(n, v)] for n, v in req.get("headers", [])
+                    [n, inspector.masker.header(n, v)]
+                    for n, v in req.get("headers", [])
                 ],
-                "query": [[n, masker.field(n, v)] for n, v in req.get("query", [])],
-                "form": [[n, masker.field(n, v)] for n, v in req.get("form", [])],
+                "query": [
+                    [n, inspector.masker.field(n, v)] for n, v in req.get("query", [])
+                ],
+                "form": [
+                    [n, inspector.masker.field(n, v)] for n, v in req.get("form", [])
+                ],
                 "files": req.get("files", []),
                 "content_length": req.get("content_length"),
             },
             "response": {
                 "status": trace.status,
                 "headers": [
-                    [n, masker.header(n, v)] for n, v in entry.response_headers
+                    [n, inspector.masker.header(n, v)]
+                    for n, v in entry.response_headers
                 ],
                 "body_size": entry.body_size if entry.done else None,
             },
-            "session_before": masker.data(panels.get("session_before")),
-            "session_after": masker.data(panels.get("session_after")),
-            "templates": masker.data(panels.get("templates", [])),
+            "session_before": inspector.masker.data(panels.get("session_before")),
+            "session_after": inspector.masker.data(panels.get("session_after")),
+            "templates": inspector.masker.data(panels.get("templates", [])),
             "signals": [
-                masker.data({"name": s.title.removeprefix("signal "), **s.details})
+                inspector.masker.data(
+                    {"name": s.title.removeprefix("signal "), **s.details}
+                )
                 for s in trace.steps
                 if s.kind == "signal"
             ],
-            "error": masker.data(panels.get("error")),
+            "error": inspector.masker.data(panels.get("error")),
             "replayable": trace.method in ("GET", "HEAD"),
         }
 
@@ -173,7 +180,7 @@ def make_blueprint(inspector: Inspector) -> Blueprint:
     @bp.get("/api/requests/<int:entry_id>/export")
     def api_export(entry_id: int) -> Response:
         entry = find(entry_id)
-        data = masker.data(entry.trace.to_dict())
+        data = inspector.masker.data(entry.trace.to_dict())
         response = as_json(data)
         response.data = json.dumps(data, indent=2, ensure_ascii=False).encode()
         response.headers["Content-Disposition"] = (
@@ -233,7 +240,7 @@ def make_blueprint(inspector: Inspector) -> Blueprint:
                 "file": name,
                 "line": int(line),
                 "first": first,
-                "lines": [masker.text(text) for text in lines],
+                "lines": [inspector.masker.text(text) for text in lines],
             }
         )
 

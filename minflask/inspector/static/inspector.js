@@ -148,10 +148,20 @@
           step.source ? el("span", { class: "where" }, step.source) : null),
         track);
       if (step.viewable) {
-        row.addEventListener("click", () => {
+        const open = () => {
           container.querySelectorAll(".step.selected").forEach((n) => n.classList.remove("selected"));
           row.classList.add("selected");
           showSource(step.source, row);
+        };
+        row.tabIndex = 0;
+        row.setAttribute("role", "button");
+        row.setAttribute("aria-label", step.title + ": show the source at " + step.source);
+        row.addEventListener("click", open);
+        row.addEventListener("keydown", (event) => {
+          if (event.key === "Enter" || event.key === " ") {
+            event.preventDefault();
+            open();
+          }
         });
       }
       return row;
