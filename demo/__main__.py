@@ -69,12 +69,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         if not args.debug:
             raise SystemExit(f"--inspect: {DEBUG_ONLY}")
         enable_inspector(app)
-        if not os.environ.get("WERKZEUG_RUN_MAIN"):
-            print(f"  inspector: http://{args.host}:{args.port}/_minflask/inspector/")
     # With the reloader on, this module runs again in a child process that
     # Werkzeug marks with WERKZEUG_RUN_MAIN; print the banner only once.
     if not os.environ.get("WERKZEUG_RUN_MAIN"):
         print(banner(app, args.host, args.port), flush=True)
+        if args.inspect:
+            print(f"  inspector: http://{args.host}:{args.port}/_minflask/inspector/")
     run_simple(
         args.host,
         args.port,

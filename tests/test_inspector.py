@@ -547,3 +547,14 @@ def test_masking_keeps_lists_of_names_and_follows_the_secret_key(
     app.config["SECRET_KEY_FALLBACKS"] = [SECRET]
     text = inspector.masker.text(f"new a-new-secret-value old {SECRET}")
     assert "a-new-secret-value" not in text and SECRET not in text
+
+
+def test_demo_inspect_needs_debug(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import demo
+    from demo.__main__ import main as demo_main
+
+    monkeypatch.setenv(demo.INSTANCE_PATH_ENV, str(tmp_path / "instance"))
+    with pytest.raises(SystemExit, match="--inspect: The minflask inspector runs only"):
+        demo_main(["--inspect"])
