@@ -21,6 +21,7 @@ from typing import Any
 from werkzeug.test import EnvironBuilder
 
 from minflask import Flask, render_template_string, session
+from minflask.tracing import is_traced
 
 WSGIApp = Callable[..., Iterable[bytes]]
 
@@ -82,6 +83,9 @@ def measure(path: str, requests: int, rounds: int) -> dict[str, float]:
     for app in apps.values():  # first requests: compile, switch aside
         for _ in range(50):
             call(app, environ)
+    off = apps["off"]
+    if "wsgi_app" in vars(off) or is_traced(off):
+        raise SystemExit("the 'off' app runs inspector code: the comparison is void")
     samples: dict[str, list[float]] = {name: [] for name in apps}
     for _ in range(rounds):
         for name, app in apps.items():
@@ -96,6 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.requests < 1 or args.rounds < 1:
         parser.error("--requests and --rounds must be at least 1")
+    print("off: the class's wsgi_app serves, no tracer installed (checked)")
     print(f"{'route':<12} {'off µs/req':>11} {'on µs/req':>10} {'overhead':>10}")
     for path in ("/", "/page/7"):
         result = measure(path, args.requests, args.rounds)

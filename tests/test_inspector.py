@@ -558,3 +558,12 @@ def test_demo_inspect_needs_debug(
     monkeypatch.setenv(demo.INSTANCE_PATH_ENV, str(tmp_path / "instance"))
     with pytest.raises(SystemExit, match="--inspect: The minflask inspector runs only"):
         demo_main(["--inspect"])
+
+
+def test_the_overhead_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.inspector import main as bench_main
+
+    bench_main(["--requests", "3", "--rounds", "1"])
+    out = capsys.readouterr().out
+    assert "no tracer installed (checked)" in out
+    assert [line.split()[0] for line in out.splitlines()[2:]] == ["/", "/page/7"]
