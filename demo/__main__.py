@@ -29,6 +29,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="reload on code changes and show the interactive debugger",
     )
+    parser.add_argument(
+        "--inspect",
+        action="store_true",
+        help="record every request at /_minflask/inspector (needs --debug)",
+    )
     return parser.parse_args(argv)
 
 
@@ -58,10 +63,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     app = create_app()
     app.debug = args.debug
+    if args.inspect:
+        from minflask.inspector import DEBUG_ONLY, enable_inspector
+
+        if not args.debug:
+            raise SystemExit(f"--inspect: {DEBUG_ONLY}")
+        enable_inspector(app)
     # With the reloader on, this module runs again in a child process that
     # Werkzeug marks with WERKZEUG_RUN_MAIN; print the banner only once.
     if not os.environ.get("WERKZEUG_RUN_MAIN"):
         print(banner(app, args.host, args.port), flush=True)
+        if args.inspect:
+            print(f"  inspector: http://{args.host}:{args.port}/_minflask/inspector/")
     run_simple(
         args.host,
         args.port,

@@ -44,6 +44,13 @@ def display_path(path: str) -> str:
     """``path`` relative to the folder holding its top-level package (so
     ``minflask/app.py``, ``demo/templates/base.html``), else to the
     ``sys.path`` entry holding it, else as given."""
+    # Cached: an installed tracer asks for the same few files on every
+    # request. The key holds what the answer depends on.
+    return _display_path(path, os.getcwd(), tuple(sys.path))
+
+
+@lru_cache(maxsize=1024)
+def _display_path(path: str, cwd: str, sys_path: tuple[str, ...]) -> str:
     path = os.path.abspath(path)
     root = _package_root(os.path.dirname(path))
     if root is None:

@@ -165,17 +165,20 @@ def _after_make_response(tracer: Tracer, step: Step, args: Args, rv: t.Any) -> N
 
 
 def _before_process_response(tracer: Tracer, step: Step, args: Args) -> None:
-    """Wrap this request's ``after_this_request`` callbacks before they run."""
+    """Wrap this request's ``after_this_request`` callbacks before they run.
+
+    The list belongs to this request's context, so the wrappers are put in
+    place without an undo: the list goes away with the request.
+    """
     ctx = _request_ctx_stack.top
     if ctx is None:
         return
-    funcs = ctx._after_request_functions
+    funcs = ctx.after_request_functions
     for index, func in enumerate(funcs):
         title = f"after_this_request {qualified_name(func)}"
-        wrapper = traced_function(
+        funcs[index] = traced_function(
             tracer, func, "after_this_request", title, _describe_after
         )
-        tracer.patches.set_item(funcs, index, wrapper)
 
 
 def _after_process_response(tracer: Tracer, step: Step, args: Args, rv: t.Any) -> None:
@@ -269,6 +272,25 @@ def instrument_contexts(tracer: Tracer) -> None:
 
     tracer.patches.set_attr(app, "request_context", request_context)
     tracer.patches.set_attr(app, "app_context", app_context)
+    _instrument_url_map(tracer)
+
+
+def _instrument_url_map(tracer: Tracer) -> None:
+    """Record the map's public ``update()``: matching calls it, and it
+    re-sorts and compiles the rules when they changed since the last match
+    (most of the time of an app's first request)."""
+    url_map = tracer.app.url_map
+    update = url_map.update
+    source = source_of(update)
+
+    def traced_update() -> None:
+        if not tracer.active():
+            return update()
+        title = "url_map.update(): compile the rules if they changed"
+        with tracer.span("url_map", title, source):
+            return update()
+
+    tracer.patches.set_attr(url_map, "update", traced_update)
 
 
 def _describe_new_request(step: Step, ctx: RequestContext) -> None:
@@ -279,6 +301,8 @@ def _describe_new_request(step: Step, ctx: RequestContext) -> None:
 
 
 def _instrument_request_ctx(tracer: Tracer, ctx: RequestContext) -> None:
+    """Shadow the context's methods; the context is this request's own, so
+    there is nothing to undo."""
     push, pop, match = ctx.push, ctx.pop, ctx.match_request
     matched = False
 
@@ -287,7 +311,7 @@ def _instrument_request_ctx(tracer: Tracer, ctx: RequestContext) -> None:
             push()
             if not matched and ctx.url_adapter is not None:
                 # Matched without calling match_request(): read the outcome.
-                _record_match(tracer, ctx, None, stale=False)
+                _record_match(tracer, ctx, None)
 
     def traced_pop(*args: t.Any) -> None:
         with tracer.span("context", "pop request context", source_of(pop)):
@@ -296,31 +320,25 @@ def _instrument_request_ctx(tracer: Tracer, ctx: RequestContext) -> None:
     def traced_match() -> None:
         nonlocal matched
         matched = True
-        start = tracer.now()
-        # Werkzeug compiles its matcher on the first match after the rules
-        # change: most of the time of an app's first request.
-        stale = bool(getattr(ctx.app.url_map, "_remap", False))
-        match()
-        _record_match(tracer, ctx, start, stale=stale)
+        with tracer.span("match", "match URL") as step:
+            match()
+        _record_match(tracer, ctx, step)
 
-    tracer.patches.set_attr(ctx, "push", traced_push)
-    tracer.patches.set_attr(ctx, "pop", traced_pop)
-    tracer.patches.set_attr(ctx, "match_request", traced_match)
+    ctx.push = traced_push  # type: ignore[method-assign]
+    ctx.pop = traced_pop  # type: ignore[method-assign,assignment]
+    ctx.match_request = traced_match  # type: ignore[method-assign]
 
 
-def _record_match(
-    tracer: Tracer, ctx: RequestContext, start: float | None, *, stale: bool
-) -> None:
+def _record_match(tracer: Tracer, ctx: RequestContext, step: Step | None) -> None:
     try:
         title, details = describe_match(ctx.request)
     except Exception as e:  # never let describing break the request
         title, details = "match URL", {"trace note": f"could not describe: {e!r}"}
-    if stale:
-        details["url map"] = "compiled first (rules changed since the last match)"
-    step = tracer.event("match", title, None, **details)
-    if start is not None:
-        step.start_us = start
-        step.duration_us = tracer.now() - start
+    if step is None:
+        tracer.event("match", title, None, **details)
+    else:
+        step.title = title
+        step.details.update(details)
 
 
 def _instrument_app_ctx(tracer: Tracer, ctx: AppContext) -> None:
@@ -334,8 +352,8 @@ def _instrument_app_ctx(tracer: Tracer, ctx: AppContext) -> None:
         with tracer.span("context", "pop app context", source_of(pop)):
             pop(*args)
 
-    tracer.patches.set_attr(ctx, "push", traced_push)
-    tracer.patches.set_attr(ctx, "pop", traced_pop)
+    ctx.push = traced_push  # type: ignore[method-assign]
+    ctx.pop = traced_pop  # type: ignore[method-assign,assignment]
 
 
 # -- hooks, views and error handlers ------------------------------------------------------

@@ -92,9 +92,44 @@ def _session_wrapper(
                 step,
                 lambda: _describe_session_call(interface, name, step, args, rv, before),
             )
+            panels = tracer.current().panels
+            if panels is not None and name in ("open_session", "save_session"):
+                session = rv if name == "open_session" else args[1]
+                key = "session_before" if name == "open_session" else "session_after"
+                tracer.describe(
+                    step, lambda: panels.__setitem__(key, snapshot_session(session))
+                )
         return rv
 
     return wrapper
+
+
+def snapshot_session(session: t.Any) -> dict[str, t.Any]:
+    """What the inspector shows of a session: its type and flags, and for a
+    cookie session its values (shortened); a server-side session (one with
+    a ``sid``) shows its id and keys only."""
+    if session is None:
+        return {"type": None, "keys": [], "values": None, "sid": None}
+    keys = sorted(str(key) for key in dict.keys(session))
+    flags = ("new", "modified", "permanent")
+    sid = getattr(session, "sid", None)
+    snapshot: dict[str, t.Any] = {
+        "type": type(session).__name__,
+        "keys": keys,
+        "flags": [flag for flag in flags if getattr(session, flag, False) is True],
+        "sid": short_id(sid) if isinstance(sid, str) else None,
+        "values": None,
+    }
+    if not isinstance(sid, str):
+        snapshot["values"] = {
+            str(key): _short_repr(value) for key, value in dict.items(session)
+        }
+    return snapshot
+
+
+def _short_repr(value: t.Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 200 else f"{text[:200]}… ({len(text):,} chars)"
 
 
 def _before_save(step: Step, args: Args, cookies: list[str]) -> None:
@@ -137,14 +172,22 @@ def instrument_templates(tracer: Tracer) -> None:
     """Record the Jinja environment's creation, each template loaded and
     compiled (and by which loader), and each render."""
     app = tracer.app
-    loaded: set[str] = set()
-    rendering: dict[int, Step] = {}
 
     def started(kwargs: Mapping[str, t.Any]) -> None:
         template = kwargs["template"]
+        scratch = tracer.current().scratch
+        rendering = scratch.setdefault("rendering", {})
+        loaded = scratch.setdefault("loaded", set())
         rendering[id(template)] = _template_step(tracer, template, loaded)
+        panels = tracer.current().panels
+        if panels is not None:
+            context = kwargs.get("context") or {}
+            panels.setdefault("templates", []).append(
+                {"name": template.name, "context_keys": sorted(map(str, context))}
+            )
 
     def finished(kwargs: Mapping[str, t.Any]) -> None:
+        rendering = tracer.current().scratch.get("rendering", {})
         step = rendering.pop(id(kwargs["template"]), None)
         if step is not None:
             step.duration_us = tracer.now() - step.start_us
@@ -154,7 +197,7 @@ def instrument_templates(tracer: Tracer) -> None:
 
     env = vars(app).get("jinja_env")
     if env is not None:
-        _wrap_loader(tracer, env.loader, loaded)
+        _wrap_loader(tracer, env.loader)
         return
     create = app.create_jinja_environment
 
@@ -164,13 +207,13 @@ def instrument_templates(tracer: Tracer) -> None:
         title = "create the Jinja environment (first template of this app)"
         with tracer.span("template_env", title, source_of(create)):
             env = create()
-        _wrap_loader(tracer, env.loader, loaded)
+        _wrap_loader(tracer, env.loader)
         return env
 
     tracer.patches.set_attr(app, "create_jinja_environment", create_jinja_environment)
 
 
-def _wrap_loader(tracer: Tracer, loader: BaseLoader | None, loaded: set[str]) -> None:
+def _wrap_loader(tracer: Tracer, loader: BaseLoader | None) -> None:
     """Record each template the environment loads and compiles; templates in
     Jinja's cache skip the loader."""
     if loader is None:
@@ -184,7 +227,7 @@ def _wrap_loader(tracer: Tracer, loader: BaseLoader | None, loaded: set[str]) ->
         title = f"load and compile template {name!r}"
         with tracer.span("template_load", title, source) as step:
             template = load(environment, name, globals)
-            loaded.add(name)
+            tracer.current().scratch.setdefault("loaded", set()).add(name)
             tracer.describe(
                 step,
                 lambda: step.details.__setitem__(

@@ -48,6 +48,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from werkzeug.wsgi import get_host
 
 from . import _routing, signals
+from ._trace_switch import first_request_switch
 from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
 from .globals import (
@@ -276,6 +277,9 @@ class Flask(App):
         self.url_map = self.url_map_class(host_matching=host_matching)
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
+        # INSPECTOR in the config switches the inspector on at the first
+        # request: this shim steps aside then (see minflask._trace_switch).
+        self.wsgi_app = first_request_switch(self)  # type: ignore[method-assign]
         # Environ values and SERVER_NAME -> an adapter bound to them.
         self._bind_cache: dict[tuple[t.Any, ...], MapAdapter] = {}
         # url_for's inputs -> the URL (see minflask._routing.build).

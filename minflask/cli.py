@@ -759,6 +759,13 @@ class SeparatedPathType(click.Path):
     help="fnmatch patterns of files whose changes do not restart the server,"
     f" separated by {os.path.pathsep!r}.",
 )
+@click.option(
+    "--inspect",
+    is_flag=True,
+    default=False,
+    help="Record every request and show it at /_minflask/inspector"
+    " (debug mode only; also on with INSPECTOR = True in the config).",
+)
 @pass_script_info
 def run_command(
     info: ScriptInfo,
@@ -770,6 +777,7 @@ def run_command(
     cert: t.Any,
     extra_files: list[str] | None,
     exclude_patterns: list[str] | None,
+    inspect: bool = False,
 ) -> None:
     """Run the development server.
 
@@ -793,6 +801,8 @@ def run_command(
             raise error from None
 
     debug = get_debug_flag()
+    if inspect or getattr(app, "config", {}).get("INSPECTOR"):
+        _start_inspector(app, debug)
     show_server_banner(debug, info.app_import_path)
     run_simple(
         host,
@@ -808,6 +818,20 @@ def run_command(
 
 
 run_command.params.insert(0, _debug_option)
+
+
+def _start_inspector(app: t.Any, debug: bool) -> None:
+    """``run --inspect``: start the inspector now, or refuse and say why."""
+    from .inspector.recorder import DEBUG_ONLY, URL_PREFIX, enable_inspector
+
+    if not hasattr(app, "extensions"):  # the app failed to load: shown already
+        return
+    if not (debug or app.debug):
+        raise click.UsageError(DEBUG_ONLY)
+    app.debug = True
+    app.config["INSPECTOR"] = True
+    enable_inspector(app)
+    click.echo(f" * Inspector: {URL_PREFIX}/ (this machine only)")
 
 
 # -- shell and routes ------------------------------------------------------

@@ -204,6 +204,12 @@ class RequestContext:
         self._pushed_app_ctxs: list[AppContext | None] = []
 
     @property
+    def after_request_functions(self) -> list[t.Callable[..., t.Any]]:
+        """This request's ``after_this_request`` callbacks, in the order they
+        run: the list itself, so tools (the tracer) may wrap its items."""
+        return self._after_request_functions
+
+    @property
     def url_adapter(self) -> MapAdapter | None:
         """The request's URL adapter (from ``app.create_url_adapter``), or
         None when the request's host or binding was rejected."""

@@ -45,11 +45,20 @@ from ._trace_services import (
 if t.TYPE_CHECKING:  # pragma: no cover
     from .app import Flask
 
-__all__ = ["Step", "Trace", "Tracer", "display_path", "trace_request"]
+__all__ = [
+    "SIGNALS_NOTE",
+    "Recording",
+    "Step",
+    "Trace",
+    "Tracer",
+    "display_path",
+    "is_traced",
+    "trace_request",
+]
 
-#: The tracer recording in the current context. Wrappers installed on an app
-#: check it, so requests in other threads pass through them unrecorded.
-_ACTIVE: ContextVar[Tracer | None] = ContextVar("minflask_tracer", default=None)
+#: The recording of the current context. Wrappers installed on an app check
+#: it, so requests in other threads record apart (or pass through unrecorded).
+_ACTIVE: ContextVar[Recording | None] = ContextVar("minflask_tracer", default=None)
 
 #: Apps with a tracer installed: a second one would wrap the wrappers.
 _traced_apps: weakref.WeakSet[Flask] = weakref.WeakSet()
@@ -64,6 +73,14 @@ INSTRUMENTS: tuple[Callable[[Tracer], None], ...] = (
     instrument_session_interface,
     instrument_templates,
     connect_signals,
+)
+
+
+#: Said with every trace: watching the signals changes what is sent.
+SIGNALS_NOTE = (
+    "the tracer listens to every signal, and the app sends a signal only"
+    " when someone listens: a signal marked 'sent because the tracer"
+    " listens' is not sent when the request is not traced."
 )
 
 
@@ -115,6 +132,8 @@ class Trace:
     body_size: int | None = None
     #: The exception that escaped the app (testing/debug mode lets it).
     error: BaseException | None = None
+    #: Steps past :data:`MAX_STEPS`, counted but not kept.
+    dropped_steps: int = 0
 
     def find(self, kind: str) -> list[Step]:
         """The steps of one kind, in order."""
@@ -146,6 +165,8 @@ class Trace:
             "early_return": None if early is None else early.title,
             "response": response,
             "error": None if self.error is None else describe_exception(self.error),
+            "dropped_steps": self.dropped_steps,
+            "notes": [SIGNALS_NOTE],
         }
 
     def render_json(self, indent: int | None = 2) -> str:
@@ -184,6 +205,11 @@ def _text_lines(trace: Trace) -> Iterator[str]:
     if trace.error is not None:
         yield ""
         yield f"error: {describe_exception(trace.error)}"
+    if trace.dropped_steps:
+        yield ""
+        yield f"{trace.dropped_steps:,} more steps were not kept (at most {MAX_STEPS:,})"
+    yield ""
+    yield f"note: {SIGNALS_NOTE}"
 
 
 def _detail_text(value: t.Any) -> str:
@@ -252,12 +278,12 @@ class _Patches:
 class _Span:
     """The ``with`` block of a step that lasts: timed, and deepens nesting."""
 
-    def __init__(self, tracer: Tracer, step: Step) -> None:
-        self.tracer = tracer
+    def __init__(self, recording: Recording, step: Step) -> None:
+        self.recording = recording
         self.step = step
 
     def __enter__(self) -> Step:
-        self.tracer._depth += 1
+        self.recording.depth += 1
         return self.step
 
     def __exit__(
@@ -266,10 +292,75 @@ class _Span:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.tracer._depth -= 1
-        self.step.duration_us = self.tracer.now() - self.step.start_us
+        self.recording.depth -= 1
+        self.step.duration_us = self.recording.now() - self.step.start_us
         if exc is not None:
             self.step.details["raised"] = describe_exception(exc)
+
+
+#: Steps kept per request; past this they are counted, not kept, so a view
+#: that renders a template in a long loop cannot grow memory without bound.
+MAX_STEPS = 2_000
+
+
+class Recording:
+    """The steps of one request (or one traced block) as they happen.
+
+    Each request has its own: the tracer's wrappers find it through a
+    context variable, so requests served at the same time in other threads
+    record into their own recordings.
+    """
+
+    def __init__(self, tracer: Tracer, max_steps: int = MAX_STEPS) -> None:
+        self.tracer = tracer
+        self.steps: list[Step] = []
+        self.depth = 0
+        self.max_steps = max_steps
+        #: Steps not kept because :attr:`max_steps` was reached.
+        self.dropped = 0
+        #: Scratch space for instruments, per request (e.g. open templates).
+        self.scratch: dict[str, t.Any] = {}
+        #: What a watcher such as the inspector asked to keep besides the
+        #: steps (request, session and template panels); None: nothing.
+        self.panels: dict[str, t.Any] | None = None
+        self._t0 = time.perf_counter_ns()
+
+    def now(self) -> float:
+        """Microseconds since the recording's clock started."""
+        return (time.perf_counter_ns() - self._t0) / 1000
+
+    def restart_clock(self) -> None:
+        """Count from now."""
+        self._t0 = time.perf_counter_ns()
+
+    def add(self, step: Step) -> Step:
+        """Keep ``step``, unless the recording is full."""
+        if len(self.steps) < self.max_steps:
+            self.steps.append(step)
+        else:
+            self.dropped += 1
+        return step
+
+    def start(self) -> t.Any:
+        """Make this the recording of the current context; returns the token
+        for :meth:`stop`."""
+        return _ACTIVE.set(self)
+
+    def stop(self, token: t.Any) -> None:
+        """Stop recording in the current context."""
+        try:
+            _ACTIVE.reset(token)
+        except ValueError:  # ended in another context than it started in
+            _ACTIVE.set(None)
+
+    def to_trace(self, method: str, path: str) -> Trace:
+        """The steps as a :class:`Trace`, timed from the app's first step."""
+        offset = self.steps[0].start_us if self.steps else 0.0
+        for step in self.steps:
+            step.start_us -= offset
+        trace = Trace(method.upper(), path, self.steps, self.now() - offset)
+        trace.dropped_steps = self.dropped
+        return trace
 
 
 class Tracer:
@@ -277,45 +368,60 @@ class Tracer:
 
     ``with tracer.tracing(): ...`` installs the instrumentation, records
     what runs in that block (in this thread or task only), and removes the
-    instrumentation again, however the block ends.
+    instrumentation again, however the block ends. A tracer that stays
+    installed (the inspector's) starts one :class:`Recording` per request.
     """
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.steps: list[Step] = []
         #: Undoable changes made to the app while installed.
         self.patches = _Patches()
         #: Extra work for some signals, by signal name (templates use it).
         self.signal_handlers: dict[str, Callable[[Mapping[str, t.Any]], None]] = {}
-        self._depth = 0
-        self._t0 = time.perf_counter_ns()
+        #: The recording of the last :meth:`tracing` block.
+        self.recording = Recording(self)
+
+    @property
+    def steps(self) -> list[Step]:
+        """The steps of the current recording, else of the last block."""
+        return self.current().steps
+
+    def current(self) -> Recording:
+        """The recording of the current context, else the last block's."""
+        recording = _ACTIVE.get()
+        if recording is not None and recording.tracer is self:
+            return recording
+        return self.recording
 
     def now(self) -> float:
-        """Microseconds since the tracer's clock started."""
-        return (time.perf_counter_ns() - self._t0) / 1000
+        """Microseconds on the current recording's clock."""
+        return self.current().now()
 
     def restart_clock(self) -> None:
-        """Count from now."""
-        self._t0 = time.perf_counter_ns()
+        """Count the current recording from now."""
+        self.current().restart_clock()
 
     def active(self) -> bool:
         """Whether this tracer records in the current context."""
-        return _ACTIVE.get() is self
+        recording = _ACTIVE.get()
+        return recording is not None and recording.tracer is self
 
     def event(
         self, kind: str, title: str, source: str | None = None, **details: t.Any
     ) -> Step:
         """Record an instant step."""
-        step = Step(kind, title, self.now(), self._depth, None, source, details)
-        self.steps.append(step)
-        return step
+        recording = self.current()
+        step = Step(
+            kind, title, recording.now(), recording.depth, None, source, details
+        )
+        return recording.add(step)
 
     def span(self, kind: str, title: str, source: str | None = None) -> _Span:
         """Record a step lasting until the ``with`` block ends; steps inside
         it nest one level deeper."""
-        step = Step(kind, title, self.now(), self._depth, 0.0, source)
-        self.steps.append(step)
-        return _Span(self, step)
+        recording = self.current()
+        step = Step(kind, title, recording.now(), recording.depth, 0.0, source)
+        return _Span(recording, recording.add(step))
 
     def describe(self, step: Step, describe: Callable[[], None]) -> None:
         """Run a description; a failure is noted on the step, never raised
@@ -348,6 +454,11 @@ class Tracer:
         return _Tracing(self)
 
 
+def is_traced(app: Flask) -> bool:
+    """Whether a tracer is installed on ``app`` (a trace or the inspector)."""
+    return app in _traced_apps
+
+
 class _Tracing:
     """The ``with`` block of :meth:`Tracer.tracing`."""
 
@@ -357,11 +468,12 @@ class _Tracing:
 
     def __enter__(self) -> Tracer:
         self.tracer.install()
-        self._token = _ACTIVE.set(self.tracer)
+        self.tracer.recording = Recording(self.tracer)
+        self._token = self.tracer.recording.start()
         return self.tracer
 
     def __exit__(self, *exc_info: object) -> None:
-        _ACTIVE.reset(self._token)
+        self.tracer.recording.stop(self._token)
         self.tracer.uninstall()
 
 
@@ -411,10 +523,7 @@ def trace_request(
             error = e
             tracer.event("error", f"unhandled {describe_exception(e)} left the app")
     # Count from the moment the app got the request, not from building it.
-    offset = tracer.steps[0].start_us if tracer.steps else 0.0
-    for step in tracer.steps:
-        step.start_us -= offset
-    trace = Trace(method.upper(), path, tracer.steps, tracer.now() - offset)
+    trace = tracer.recording.to_trace(method, path)
     trace.error = error
     if response is not None:
         trace.status = response.status

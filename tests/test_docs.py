@@ -55,6 +55,13 @@ def _load_anchor_tool() -> t.Any:
 
 anchors = _load_anchor_tool()
 
+#: A source location in a file that is not this repository's own.
+FOREIGN_SOURCE = (
+    r"(?<![\w/.])((?!(?:minflask|demo|tests|docs|benchmarks)/)[\w./-]+\.py):\d+"
+)
+#: Any source location, for renumbering (see renumber_sources).
+ANY_SOURCE = re.compile(r"([\w./-]+\.py):(\d+)")
+
 #: What differs from run to run or moves with the code, and what replaces
 #: it in both the expected and the actual output before they are compared.
 MASKS = (
@@ -67,9 +74,11 @@ MASKS = (
     (re.compile(r"\d[\d,]*(?:\.\d+)?\s?(?:µs|us|ms)\b"), "<time>"),
     # Durations in a JSON trace: "start_us": 12.5.
     (re.compile(r'("\w+_us"):\s*[\d.]+'), r"\1: <time>"),
-    # Source locations in a trace: "minflask/app.py:769"; the links in the
-    # prose are the ones kept exact (see update_anchors.py).
-    (re.compile(r"(\.py):\d+"), r"\1:<line>"),
+    # Source lines in the dependencies ("werkzeug/routing/map.py:361") move
+    # with their versions; this repository's own lines ("minflask/app.py:828",
+    # "demo/auth.py:40") are compared exactly: after moving code, write the
+    # new numbers with ACCEPT_COMMAND (it renumbers outputs using "..." too).
+    (re.compile(FOREIGN_SOURCE), r"\1:<line>"),
     # Random ids as a trace shortens them ("sid gt20cTHH…"), cookie values.
     (re.compile(r"[A-Za-z0-9_-]{8}…"), "<id>…"),
     (re.compile(r"(Set-Cookie: [^=;\s]+=)[^;\s]+"), r"\1<value>"),
@@ -302,15 +311,52 @@ def run_examples(doc: Path) -> tuple[int, list[str], list[Mismatch]]:
     return count, failures, mismatches
 
 
+def _without_sources(text: str) -> str:
+    return ANY_SOURCE.sub(r"\1:<line>", mask_timings(text))
+
+
+def renumber_sources(want: str, got: str) -> str:
+    """``want`` with each ``file.py:N`` taken from the line of ``got`` that
+    matches it but for timings and line numbers, matched in order (so it
+    works on outputs that leave lines out with ``...``)."""
+    got_lines = got.split("\n")
+    keys = [_without_sources(line).strip() for line in got_lines]
+    position = 0
+    out = []
+    for line in want.split("\n"):
+        if ANY_SOURCE.search(line):
+            key = _without_sources(line).strip()
+            for index in range(position, len(got_lines)):
+                if keys[index] == key:
+                    found = {m[1]: m[2] for m in ANY_SOURCE.finditer(got_lines[index])}
+                    line = ANY_SOURCE.sub(
+                        lambda m, found=found: f"{m[1]}:{found.get(m[1], m[2])}",  # type: ignore[misc]
+                        line,
+                    )
+                    position = index + 1
+                    break
+        out.append(line)
+    return "\n".join(out)
+
+
 def accept_outputs(doc: Path, mismatches: list[Mismatch]) -> list[str]:
     """Write each example's actual output into ``doc`` in place of the
-    expected one; outputs that use ``...`` are left for a person to edit.
-    Returns what could not be accepted."""
+    expected one. An output that uses ``...`` only gets its source line
+    numbers renumbered, if that makes it match; otherwise it is left for a
+    person to edit. Returns what could not be accepted."""
     lines = doc.read_text("utf-8").split("\n")
     skipped = []
+    checker = TimingMaskedChecker()
     for m in sorted(mismatches, key=lambda m: m.first_line, reverse=True):
         if ELLIPSIS_MARKER in m.want:
-            skipped.append(f"{anchors.shown(doc)}:{m.first_line}: uses '...', edit it")
+            renumbered = renumber_sources(m.want, m.got)
+            want = keep_blank_lines(renumbered)
+            if not checker.check_output(want, m.got, OPTIONS):
+                where = f"{anchors.shown(doc)}:{m.first_line}"
+                skipped.append(f"{where}: uses '...', edit it")
+                continue
+            new = renumbered.rstrip("\n").split("\n")
+            lines[m.first_line - 1 : m.first_line - 1 + m.n_lines] = new
             continue
         new = m.got.rstrip("\n").split("\n") if m.got.strip() else []
         lines[m.first_line - 1 : m.first_line - 1 + m.n_lines] = new
@@ -427,8 +473,9 @@ def test_examples_run_and_print_what_the_doc_says(doc: Path, tmp_path: Path) -> 
     accept = ACCEPT_COMMAND.format(doc=anchors.shown(doc))
     assert result.returncode == 0, (
         f"{result.stdout}{result.stderr}\nIf only the output changed (a new"
-        f" trace format, say), `{accept}` writes the new outputs into the"
-        " document; review them with git diff."
+        f" trace format, or code moved so a trace shows new line numbers),"
+        f" `{accept}` writes the new outputs into the document; review them"
+        " with git diff."
     )
     count = int(result.stdout.split()[0])
     assert count > 0, f"{doc.name} has no example that runs"
@@ -446,6 +493,10 @@ def test_timings_and_source_lines_are_masked_but_nothing_else() -> None:
             "     547.8       42.3    push  [a/b.py:10]",
             " 1,200.0        2.0    push  [a/b.py:99]",
         ),
+        (
+            "update  [werkzeug/routing/map.py:361]",
+            "update  [werkzeug/routing/map.py:370]",
+        ),
         ("     547.8                signal x", "  12,547.8                signal x"),
         ('{"start_us": 12.5, "x": 1}', '{"start_us": 1204.0, "x": 1}'),
         ("sid gt20cTHH…; new", "sid FCupxJ1l…; new"),
@@ -460,10 +511,28 @@ def test_timings_and_source_lines_are_masked_but_nothing_else() -> None:
         ("body 4,010 bytes", "body 4,011 bytes"),
         ('{"start_us": 12.5, "x": 1}', '{"start_us": 12.5, "x": 2}'),
         ("at a/b.py:10", "at a/c.py:10"),
+        # This repository's own source lines must be the current ones.
+        ("push  [minflask/ctx.py:241]", "push  [minflask/ctx.py:288]"),
+        ("hook  [demo/auth.py:40]", "hook  [demo/auth.py:41]"),
         ("Set-Cookie: session=abc; Path=/", "Set-Cookie: session=abc; Path=/x"),
     ]
     for want, got in differ:
         assert not checker.check_output(want + "\n", got + "\n", OPTIONS), (want, got)
+
+
+def test_renumbering_takes_line_numbers_from_the_output() -> None:
+    want = (
+        "GET / -> 200 OK  (12 µs)\n...\n   1.0   2.0  app.make_response()"
+        "  [minflask/app.py:900]\n...\n   3.0        view 'x'  [demo/x.py:5]\n"
+    )
+    got = (
+        "GET / -> 200 OK  (15 µs)\n\n   0.0   9.0  app.wsgi_app()  [minflask/app.py:828]\n"
+        "   1.5   2.5  app.make_response()  [minflask/app.py:985]\n"
+        "   3.5        view 'x'  [demo/x.py:7]\n   4.0   other\n"
+    )
+    assert renumber_sources(want, got) == want.replace(
+        "app.py:900", "app.py:985"
+    ).replace("x.py:5", "x.py:7")
 
 
 def test_blank_lines_inside_an_output_are_kept() -> None:

@@ -94,6 +94,13 @@ def test_built_wheel_ships_package_data_only(tmp_path: Path) -> None:
     assert "minflask/json/__init__.py" in names
     # The stand-in flask package child processes find through PYTHONPATH.
     assert "minflask/_alias_path/flask/__init__.py" in names
+    # The inspector's pages need their templates and static files.
+    inspector = "minflask/inspector/"
+    assert f"{inspector}templates/minflask_inspector/request.html" in names
+    assert {
+        f"{inspector}static/inspector.js",
+        f"{inspector}static/inspector.css",
+    } <= names
     assert not any(n.startswith(("demo/", "tests/")) or n == "dev.py" for n in names)
 
 

@@ -925,8 +925,12 @@ def test_json_shape(app: Flask) -> None:
         "early_return",
         "response",
         "error",
+        "dropped_steps",
+        "notes",
     }
     assert data["request"] == {"method": "POST", "path": "/anything"}
+    assert data["dropped_steps"] == 0
+    assert any("sent because the tracer listens" in note for note in data["notes"])
     assert data["early_return"].startswith(f"before_request {MOD}.")
     assert data["error"] is None
     assert data["response"] == {
