@@ -20,13 +20,23 @@ from benchmarks.stats import (
     Target,
     at_most,
     covered_geomean,
+    falcon_targets,
     ratio,
     speed_targets,
 )
 
 ALL_NAMES = tuple(s.name for s in SCENARIOS)
 BOTTLE_NAMES = tuple(s.name for s in SCENARIOS if s.bottle_target)
-VERSIONED = ("minflask", "flask", "bottle", "werkzeug", "jinja2", "itsdangerous")
+FALCON_NAMES = tuple(s.name for s in SCENARIOS if s.falcon is not None)
+VERSIONED = (
+    "minflask",
+    "flask",
+    "bottle",
+    "falcon",
+    "werkzeug",
+    "jinja2",
+    "itsdangerous",
+)
 
 
 @dataclass
@@ -68,6 +78,7 @@ class RunResult:
         return {
             "flask": covered_geomean(self.ratios("flask"), ALL_NAMES),
             "bottle": covered_geomean(self.ratios("bottle"), BOTTLE_NAMES),
+            "falcon": covered_geomean(self.ratios("falcon"), FALCON_NAMES),
         }
 
     def targets(self) -> list[Target]:
@@ -93,6 +104,7 @@ class RunResult:
                 IMPORT_RATIO_MAX,
             )
         )
+        targets += falcon_targets(self.ratios("falcon"), FALCON_NAMES)
         memory = self.memory
         targets.append(
             Target(
@@ -126,7 +138,7 @@ def table(results: Sequence[ScenarioResult]) -> list[str]:
     header = (
         f"{'scenario':<22}"
         + "".join(f"{LABELS[f]:>11}" for f in FRAMEWORKS)
-        + f"{'m/Flask':>9}{'m/Bottle':>10}  identical"
+        + f"{'m/Flask':>9}{'m/Bottle':>10}{'m/Falcon':>10}  identical"
     )
     lines = [header, "-" * len(header)]
     for result in results:
@@ -135,6 +147,7 @@ def table(results: Sequence[ScenarioResult]) -> list[str]:
             + "".join(f"{rate_cell(result.rates.get(f)):>11}" for f in FRAMEWORKS)
             + f"{ratio_cell(result.ratio_to('flask')):>9}"
             + f"{ratio_cell(result.ratio_to('bottle')):>10}"
+            + f"{ratio_cell(result.ratio_to('falcon')):>10}"
             + f"  {'OK' if result.identical else 'DIFF'}"
         )
     return lines
@@ -155,6 +168,8 @@ def render(run: RunResult) -> str:
         f"geometric mean minflask/Flask (all {len(ALL_NAMES)}): {ratio_cell(means['flask'])}",
         f"geometric mean minflask/Bottle ({', '.join(BOTTLE_NAMES)}): "
         f"{ratio_cell(means['bottle'])}",
+        f"geometric mean minflask/Falcon ({', '.join(FALCON_NAMES)}): "
+        f"{ratio_cell(means['falcon'])}",
     ]
     for result in run.scenarios:
         if result.diff:
@@ -215,6 +230,7 @@ def as_json(run: RunResult) -> dict[str, Any]:
                 "calls_per_batch": r.calls,
                 "minflask_over_flask": r.ratio_to("flask"),
                 "minflask_over_bottle": r.ratio_to("bottle"),
+                "minflask_over_falcon": r.ratio_to("falcon"),
                 "identical_to_flask": r.identical,
                 "diff": r.diff,
             }

@@ -12,6 +12,9 @@ FLASK_GEOMEAN_MIN = 4.0
 FLASK_EACH_MIN = 1.5
 BOTTLE_GEOMEAN_MIN = 1.0
 IMPORT_RATIO_MAX = 0.5
+#: The Falcon targets of issue 17: the speed peer, over the scenarios it runs.
+FALCON_GEOMEAN_MIN = 0.75
+FALCON_FORM_MIN = 0.5
 
 
 def median(values: Sequence[float]) -> float:
@@ -105,5 +108,25 @@ def speed_targets(
             f" ({', '.join(bottle_names)})",
             covered_geomean(bottle_ratios, bottle_names),
             BOTTLE_GEOMEAN_MIN,
+        ),
+    ]
+
+
+def falcon_targets(
+    falcon_ratios: Mapping[str, float], falcon_names: Sequence[str]
+) -> list[Target]:
+    """The minflask/Falcon targets: the geometric mean over every scenario
+    Falcon runs, and the form post on its own."""
+    return [
+        at_least(
+            f"minflask/Falcon geometric mean >= {FALCON_GEOMEAN_MIN}"
+            f" ({', '.join(falcon_names)})",
+            covered_geomean(falcon_ratios, falcon_names),
+            FALCON_GEOMEAN_MIN,
+        ),
+        at_least(
+            f"minflask/Falcon form post >= {FALCON_FORM_MIN}",
+            falcon_ratios.get("form"),
+            FALCON_FORM_MIN,
         ),
     ]
