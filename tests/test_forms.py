@@ -1,4 +1,4 @@
-"""The urlencoded form shortcut (minflask._forms) against Werkzeug's own
+"""The urlencoded form shortcut (minflask._speedups.forms) against Werkzeug's own
 form parser: the same ``form``, ``files``, ``stream`` and ``get_data()``
 for crafted and random bodies, the same errors, and Werkzeug's road for
 everything else."""
@@ -18,7 +18,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request as WerkzeugRequest
 
 from minflask import Flask, request
-from minflask._forms import load_urlencoded_form, parse_urlencoded
+from minflask._speedups.forms import load_urlencoded_form, parse_urlencoded
 from minflask.wrappers import Request
 
 URLENCODED = "application/x-www-form-urlencoded"
