@@ -812,7 +812,11 @@ class Flask(Scaffold):
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> t.Iterable[bytes]:
         """The WSGI entry point; calls :meth:`wsgi_app` so middleware can
-        wrap that while keeping a reference to the app."""
+        wrap that while keeping a reference to the app. (With the
+        shortcuts, a plain app's request takes the same steps in one
+        function: see :mod:`minflask._speedups.dispatch`.)"""
+        if _serve_plain is not None:
+            return _serve_plain(self, environ, start_response)
         return self.wsgi_app(environ, start_response)
 
     def wsgi_app(
@@ -1370,3 +1374,9 @@ def _adopt_context(context: contextvars.Context) -> None:
     for var, value in context.items():
         if var.get(_sentinel) is not value:
             var.set(value)
+
+
+try:
+    from ._speedups.dispatch import serve as _serve_plain
+except ImportError:  # the plain road: every request through wsgi_app
+    _serve_plain = None  # type: ignore[assignment]

@@ -10,7 +10,12 @@ from __future__ import annotations
 import typing as t
 from http import HTTPStatus
 
-from werkzeug.datastructures import EnvironHeaders, Headers, ImmutableMultiDict
+from werkzeug.datastructures import (
+    EnvironHeaders,
+    Headers,
+    ImmutableMultiDict,
+    MultiDict,
+)
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.sansio.http import parse_cookie
@@ -187,6 +192,17 @@ class Request(_WerkzeugRequest):
             return super().cookies
         return parse_cookie(  # type: ignore[return-value]
             self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class
+        )
+
+    @cached_property
+    def args(self) -> MultiDict[str, str]:
+        """The parsed query string: the same pairs as Werkzeug's ``args``
+        (split by :func:`minflask._speedups.forms.parse_urlencoded` when the
+        shortcuts are there)."""
+        if _parse_urlencoded is None:
+            return super().args
+        return self.parameter_storage_class(
+            _parse_urlencoded(self.query_string.decode())
         )
 
     def close(self) -> None:
@@ -438,8 +454,10 @@ class Response(_WerkzeugResponse):
 
 try:
     from ._speedups.forms import load_urlencoded_form as _load_urlencoded_form
-except ImportError:  # the plain road: Werkzeug's form parser for every body
+    from ._speedups.forms import parse_urlencoded as _parse_urlencoded
+except ImportError:  # the plain road: Werkzeug's parsers for bodies and queries
     _load_urlencoded_form = None  # type: ignore[assignment]
+    _parse_urlencoded = None  # type: ignore[assignment]
 
 try:
     from ._speedups.response import build_plain as _build_plain

@@ -118,6 +118,23 @@ def test_parse_urlencoded_matches_parse_qsl(body: bytes) -> None:
     assert parse_urlencoded(text) == expected
 
 
+@pytest.mark.parametrize("query", [*CRAFTED, b"", b"a=1&a=2&b", b"\xff=1"])
+def test_args_match_werkzeug(query: bytes) -> None:
+    """``request.args`` from the shortcut equals Werkzeug's own parsing,
+    including a query that is not UTF-8 (the same error either way)."""
+    environ = EnvironBuilder().get_environ()
+    environ["QUERY_STRING"] = query.decode("latin1")
+    ours, theirs = Request(environ), WerkzeugRequest(environ)
+    try:
+        expected = list(theirs.args.items(multi=True))
+    except UnicodeDecodeError:
+        with pytest.raises(UnicodeDecodeError):
+            ours.args  # noqa: B018
+        return
+    assert list(ours.args.items(multi=True)) == expected
+    assert type(ours.args) is type(theirs.args)
+
+
 def test_random_bodies() -> None:
     rng = random.Random(31337)
     pieces = [

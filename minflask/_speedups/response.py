@@ -77,9 +77,12 @@ def send(
 ) -> t.Iterable[bytes]:
     """``Response.__call__``: send the response as Werkzeug would, in one
     pass when its own processing would change nothing."""
-    code = response.status_code
+    # The status as recorded by minflask's Response (a Werkzeug response
+    # given this class has none: Werkzeug's road then).
+    code = response.__dict__.get("_status_code_value")
     if (
-        not response._fast
+        code is None
+        or not response._fast
         or code < 200
         or code == 204
         or code == 304
@@ -97,8 +100,9 @@ def send(
         wsgi_headers = response.headers.to_wsgi_list()
         if not _sendable(response, wsgi_headers):
             return _WerkzeugResponse.__call__(response, environ, start_response)
+    status = response.__dict__["_status_line_value"]
     if type(body) is list and len(body) == 1 and type(body[0]) is bytes:
-        start_response(response.status, wsgi_headers)
+        start_response(status, wsgi_headers)
         return body
     if hasattr(body, "close"):
         app_iter = response.get_app_iter(environ)
@@ -106,7 +110,7 @@ def send(
         # Closing the response would do nothing, so Werkzeug's wrapper
         # that closes it after the body is sent is left out.
         app_iter = response.iter_encoded()
-    start_response(response.status, wsgi_headers)
+    start_response(status, wsgi_headers)
     return app_iter
 
 
