@@ -194,7 +194,7 @@ def render(run: RunResult) -> str:
             f"peak {kib(mem.peak)}, growth {mem.growth / 1024:+,.1f} KiB "
             f"(tolerance {kib(mem.tolerance)}): {'PASS' if mem.passed else 'FAIL'}",
         ]
-    lines += ["", "targets (issue 6)"]
+    lines += ["", "targets (issues 6 and 17)"]
     for target in run.targets():
         lines.append(f"  {target.verdict:<4}  {target.label}: {target.display}")
     return "\n".join(lines)

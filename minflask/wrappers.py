@@ -294,25 +294,18 @@ def status_line(value: str | int | HTTPStatus) -> tuple[str, int]:
 
 
 class _HeadersOnAccess:
-    """``Response.headers``, kept in the instance dict as usual, but made
-    on first access for a response that only recorded its header values
-    (see :mod:`minflask._speedups.response`). Reading or assigning it
-    marks the response as no longer *pristine*: only a pristine response
-    may be sent from the recorded values."""
+    """``Response.headers`` of a response that only recorded its header
+    values (see :mod:`minflask._speedups.response`): a ``Headers`` made
+    from them on first access and stored in the instance dict, where later
+    look-ups and assignments go directly. While ``headers`` is not in the
+    instance dict, such a response is *pristine* and may be sent from the
+    recorded values."""
 
     def __get__(self, obj: Response | None, owner: type | None = None) -> t.Any:
         if obj is None:
             return self
-        obj._pristine = False
-        instance_vars = obj.__dict__
-        headers = instance_vars.get("headers")
-        if headers is None:
-            headers = instance_vars["headers"] = Headers(obj._recorded)
+        headers = obj.__dict__["headers"] = Headers(obj._recorded)
         return headers
-
-    def __set__(self, obj: Response, value: t.Any) -> None:
-        obj._pristine = False
-        obj.__dict__["headers"] = value
 
 
 class Response(_WerkzeugResponse):
@@ -331,9 +324,7 @@ class Response(_WerkzeugResponse):
     json_module: t.Any = json
 
     headers = _HeadersOnAccess()
-    #: The response still has exactly the headers it recorded
-    #: (``_recorded``), and nothing has read or replaced them.
-    _pristine = False
+    #: The header values recorded by the shortcuts, until ``headers`` is made.
     _recorded: tuple[tuple[str, str], ...] = ()
     #: Functions added by :meth:`call_on_close`.
     _closers: tuple[t.Callable[[], t.Any], ...] = ()
@@ -435,7 +426,7 @@ class Response(_WerkzeugResponse):
     @property
     def _content_type(self) -> str | None:
         """The Content-Type, read without building recorded headers."""
-        if self._pristine:
+        if self._built_plain and "headers" not in self.__dict__:
             for key, value in self._recorded:
                 if key == "Content-Type":
                     return value

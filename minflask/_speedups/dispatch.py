@@ -115,6 +115,8 @@ def serve(
                     # make_response(rv) is Response(rv): built directly.
                     response = Response.__new__(Response)
                     build_plain(response, rv, None, None)
+                elif type(rv) is dict:
+                    response = app.json.response(rv)  # as make_response does
                 else:
                     response = app.make_response(rv)
                 for func in ctx._after_request_functions:

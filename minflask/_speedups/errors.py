@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import typing as t
 
-from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -78,9 +77,10 @@ def stock_error_response(
     header_list = e.get_headers(environ, None)
     if not _plain_headers(header_list):
         return None
-    header_list.append(("Content-Length", str(len(body))))
     rv = cls.__new__(cls)
-    rv.headers = Headers(header_list)
+    # Recorded, as a plain response's are: the Headers object is made only
+    # if something reads them (see minflask._speedups.response).
+    rv._recorded = (*header_list, ("Content-Length", str(len(body))))
     rv.status = e.code  # type: ignore[assignment]
     rv.direct_passthrough = False
     rv._built_plain = True

@@ -69,7 +69,6 @@ def build_plain(
         )
     elif content_type is not None:
         response._recorded = (content_type,)
-    response._pristine = True
 
 
 def send(
@@ -92,7 +91,8 @@ def send(
     ):
         return _WerkzeugResponse.__call__(response, environ, start_response)
     body = response.response
-    if response._pristine:
+    if "headers" not in response.__dict__ and response._built_plain:
+        # Pristine: the recorded values are all the headers there are.
         wsgi_headers = list(response._recorded)
         if not response.automatically_set_content_length and type(body) is not list:
             return _WerkzeugResponse.__call__(response, environ, start_response)
