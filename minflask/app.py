@@ -898,8 +898,8 @@ class Flask(Scaffold):
         """
         exc = request.routing_exception
         if (
-            self.debug
-            and isinstance(exc, RequestRedirect)
+            isinstance(exc, RequestRedirect)
+            and self.debug
             and exc.code not in (307, 308)
             and request.method not in ("GET", "HEAD", "OPTIONS")
         ):
@@ -1066,7 +1066,7 @@ class Flask(Scaffold):
         )
         rv = BaseResponse(wsgi_iter, status, Headers(wsgi_headers))
         rv.__class__ = self.response_class
-        return t.cast(Response, rv)
+        return rv  # type: ignore[return-value]
 
     def _endpoint_name(self) -> str:
         ctx = _request_ctx_stack.top
@@ -1108,8 +1108,8 @@ class Flask(Scaffold):
         trap_bad_request = self.config["TRAP_BAD_REQUEST_ERRORS"]
         if (
             trap_bad_request is None
-            and self.debug
             and isinstance(e, BadRequestKeyError)
+            and self.debug
         ):
             return True
         if trap_bad_request:
@@ -1123,6 +1123,8 @@ class Flask(Scaffold):
             # Redirects from routing and code-less proxy exceptions are
             # answers in themselves, not errors to handle.
             return e
+        if not self.error_handler_spec:
+            return e  # no handler registered anywhere
         handler = self._find_error_handler(e, _request_blueprints())
         if handler is None:
             return e

@@ -6,9 +6,9 @@ tracer or a hook can step in. Most apps step in nowhere: no
 ``before_request``, ``after_request`` or URL value preprocessor is
 registered, no subclass replaces a step, and nothing wraps ``wsgi_app``.
 For such an app, :func:`serve` runs the same steps in one function: push
-the context, call the view, ``make_response``, the ``after_this_request``
-callbacks, save the session, send, pop. Whatever leaves that road (a
-routing error, an automatic OPTIONS answer, a signal receiver for
+the context, call the view (or raise the routing error), ``make_response``,
+the ``after_this_request`` callbacks, save the session, send, pop. Whatever
+leaves that road (an automatic OPTIONS answer, a signal receiver for
 ``request_started``, an exception) goes through the app's own methods, so
 the answer and every hook, handler and signal are exactly
 :meth:`wsgi_app`'s.
@@ -93,17 +93,15 @@ def serve(
             app._got_first_request = True
             request = ctx.request
             rule: t.Any = request.url_rule
-            if (
-                request.routing_exception is not None
-                or signals.request_started.receivers
-                or (
-                    request.method == "OPTIONS"
-                    and getattr(rule, "provide_automatic_options", False)
-                )
+            if signals.request_started.receivers or (
+                request.method == "OPTIONS"
+                and getattr(rule, "provide_automatic_options", False)
             ):
                 response = app.full_dispatch_request()
             else:
                 try:
+                    if request.routing_exception is not None:
+                        app.raise_routing_exception(request)
                     view = app.view_functions[rule.endpoint]
                     code = getattr(view, "__code__", None)
                     if code is None or code.co_flags & _CO_COROUTINE:

@@ -22,14 +22,15 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
     from ..wrappers import Response
 
-#: (class, code, description type, description) -> the encoded page. Keys
+#: (class, code, description type, description) -> the encoded page and
+#: its status line. Keys
 #: come from exception classes and their descriptions; the bound keeps an
 #: app that puts request data in descriptions from growing it.
-_pages: dict[tuple[t.Any, ...], bytes] = {}
+_pages: dict[tuple[t.Any, ...], tuple[bytes, str]] = {}
 _PAGES_MAX = 256
 
 
-def _stock_page(e: HTTPException) -> bytes | None:
+def _stock_page(e: HTTPException) -> tuple[bytes, str] | None:
     cls = type(e)
     if (
         e.code is None
@@ -43,7 +44,9 @@ def _stock_page(e: HTTPException) -> bytes | None:
     key = (cls, e.code, type(description), description)
     page = _pages.get(key)
     if page is None:
-        page = e.get_body().encode()
+        from ..wrappers import status_line
+
+        page = (e.get_body().encode(), status_line(e.code)[0])
         if len(_pages) >= _PAGES_MAX:
             _pages.clear()
         _pages[key] = page
@@ -71,9 +74,10 @@ def stock_error_response(
     run); None when ``e`` or ``cls`` is not plain enough for that."""
     if not cls._fast:
         return None
-    body = _stock_page(e)
-    if body is None:
+    page = _stock_page(e)
+    if page is None:
         return None
+    body, status = page
     header_list = e.get_headers(environ, None)
     if not _plain_headers(header_list):
         return None
@@ -81,7 +85,7 @@ def stock_error_response(
     # Recorded, as a plain response's are: the Headers object is made only
     # if something reads them (see minflask._speedups.response).
     rv._recorded = (*header_list, ("Content-Length", str(len(body))))
-    rv.status = e.code  # type: ignore[assignment]
+    rv._status_line_value, rv._status_code_value = status, e.code  # type: ignore[assignment]
     rv.direct_passthrough = False
     rv._built_plain = True
     # Werkzeug sends no body for HEAD; the page is a stream.
