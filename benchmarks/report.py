@@ -21,6 +21,7 @@ from benchmarks.stats import (
     at_most,
     covered_geomean,
     falcon_targets,
+    raised_targets,
     ratio,
     speed_targets,
 )
@@ -105,6 +106,9 @@ class RunResult:
             )
         )
         targets += falcon_targets(self.ratios("falcon"), FALCON_NAMES)
+        targets += raised_targets(
+            self.ratios("flask"), self.ratios("bottle"), ALL_NAMES, BOTTLE_NAMES
+        )
         memory = self.memory
         targets.append(
             Target(

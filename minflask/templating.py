@@ -65,11 +65,10 @@ class Environment(BaseEnvironment):
         super().__init__(**options)
         self.app = app
 
-    def getattr(self, obj: t.Any, attribute: str) -> t.Any:
-        """Jinja's ``getattr``: the attribute, else the item, else undefined."""
-        if dict_item_or_attribute is not None:
-            return dict_item_or_attribute(self, obj, attribute)
-        return super().getattr(obj, attribute)
+    if dict_item_or_attribute is not None:
+        # Jinja's ``getattr`` (the attribute, else the item, else undefined),
+        # reading a plain dict's key first.
+        getattr = dict_item_or_attribute
 
     def select_template(
         self,

@@ -402,6 +402,10 @@ def test_report_table_targets_and_diff() -> None:
     assert verdict["notraced"] == "PASS"
     assert verdict["minflask/Falcongeometric"] == "PASS"
     assert verdict["minflask/Falconform"] == "PASS"
+    raised = [t for t in run.targets() if t.label.startswith("issue 17:")]
+    assert [t.measured for t in raised] == pytest.approx([5.0, 5.0, 1.0])
+    # Bottle answered as fast as minflask here: 1.0x is below issue 17's 1.3x.
+    assert [t.verdict for t in raised][1:] == ["PASS", "FAIL"]
     assert run.has_diff()
     text = render(run)
     assert "DIFF in 'json':" in text and "+b" in text
