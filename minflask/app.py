@@ -1042,7 +1042,7 @@ class Flask(Scaffold):
                     f" {type(rv).__name__}."
                 )
 
-        response = t.cast(Response, rv)
+        response: Response = rv
         if status is not None:
             if isinstance(status, (str, bytes, bytearray)):
                 response.status = status  # type: ignore[assignment]

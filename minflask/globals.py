@@ -47,7 +47,15 @@ _request_ctx_stack: LocalStack[RequestContext] = LocalStack(
 
 def _proxy(stack: LocalStack[t.Any], name: str | None, message: str) -> t.Any:
     """A proxy to ``stack.top`` (or its attribute ``name``)."""
+    if _attribute_proxy is not None:
+        return _attribute_proxy(stack, name, message)
     return LocalProxy(stack, name, unbound_message=message)
+
+
+try:
+    from ._speedups.proxies import attribute_proxy as _attribute_proxy
+except ImportError:  # the plain road: Werkzeug's LocalProxy as it is
+    _attribute_proxy = None  # type: ignore[assignment]
 
 
 app_ctx: AppContext = _proxy(_app_ctx_stack, None, _no_app_msg)

@@ -171,7 +171,7 @@ class Request(_WerkzeugRequest):
     @property
     def blueprints(self) -> list[str]:
         """The current blueprint and its parents, innermost first."""
-        return t.cast("list[str]", list(self._scope_order[:0:-1]))
+        return list(self._scope_order[:0:-1])  # type: ignore[arg-type]
 
     @property
     def _scope_order(self) -> tuple[str | None, ...]:

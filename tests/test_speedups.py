@@ -17,6 +17,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 
@@ -278,3 +280,35 @@ def test_request_path_tests_pass_without_the_shortcuts() -> None:
     )
     out = run_python(code, blocked=True)
     assert out.strip().splitlines()[-1] == "exit 0", out[-3000:]
+
+
+def test_proxies_answer_as_werkzeugs_local_proxy() -> None:
+    """The proxies' one-call attribute read gives what LocalProxy gives,
+    bound or not; everything else is LocalProxy's own."""
+    from werkzeug.local import LocalProxy
+
+    from minflask import Flask, g, request
+    from minflask.globals import _app_ctx_stack, _no_req_msg, _request_ctx_stack
+
+    plain_request = LocalProxy(
+        _request_ctx_stack, "request", unbound_message=_no_req_msg
+    )
+    plain_g = LocalProxy(_app_ctx_stack, "g", unbound_message="no app")
+    assert isinstance(request, LocalProxy)
+    assert repr(request) == repr(plain_request) == "<LocalProxy unbound>"
+    assert not request and not plain_request
+    for proxy in (request, plain_request):
+        with pytest.raises(RuntimeError, match="Working outside of request context"):
+            proxy.form  # noqa: B018
+    app = Flask("proxies")
+    with app.test_request_context("/?a=1"):
+        assert request.args == plain_request.args
+        assert request.__class__ is plain_request.__class__
+        assert repr(request) == repr(plain_request)
+        g.user = "ada"
+        assert plain_g.user == g.user == "ada"
+        assert g.get("user") == "ada" and "user" in g
+        for proxy in (g, plain_g):
+            with pytest.raises(AttributeError, match="missing"):
+                proxy.missing  # noqa: B018
+        assert request._get_current_object() is plain_request._get_current_object()

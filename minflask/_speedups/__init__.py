@@ -24,6 +24,11 @@ module                 what it replaces                            used by
                        bodies: ``get_data`` split into pairs       (Request)
 ``templating``         Jinja's per-render context building and     ``templating``
                        call dispatch, dict item look-ups           (Environment)
+``dispatch``           the named steps of ``wsgi_app`` for an app  ``app``
+                       with no hooks and no replaced step: the     (Flask.__call__)
+                       same steps in one function
+``proxies``            LocalProxy's four-call attribute read:      ``globals``
+                       ``request.form`` in two calls               (the proxies)
 =====================  ==========================================  =============
 
 ``tests/test_speedups.py`` runs a representative set of requests in a

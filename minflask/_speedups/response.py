@@ -60,7 +60,7 @@ def build_plain(
     response._status_code_value = code
     response.direct_passthrough = False
     response._built_plain = True
-    data = body.encode() if type(body) is str else t.cast(bytes, body)
+    data: bytes = body.encode() if type(body) is str else body  # type: ignore[assignment]
     response.response = [data]
     if response.automatically_set_content_length:
         length = ("Content-Length", str(len(data)))
