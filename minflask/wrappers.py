@@ -265,8 +265,10 @@ def scope_order(endpoint: str | None) -> tuple[str | None, ...]:
         if endpoint is not None and "." in endpoint:
             parts = endpoint.split(".")[:-1]
             order += tuple(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-        if len(_scope_orders) < 4096:
-            _scope_orders[endpoint] = order
+        # The shortcuts' rule (minflask._speedups.memo): start over when full.
+        if len(_scope_orders) >= 4096:
+            _scope_orders.clear()
+        _scope_orders[endpoint] = order
     return order
 
 

@@ -29,6 +29,8 @@ module                 what it replaces                            used by
                        same steps in one function
 ``proxies``            LocalProxy's four-call attribute read:      ``globals``
                        ``request.form`` in two calls               (the proxies)
+``memo``               (no step: the one cache type the modules    the modules
+                       above share, with one eviction rule)        above
 =====================  ==========================================  =============
 
 ``tests/test_speedups.py`` runs a representative set of requests in a

@@ -28,6 +28,7 @@ from .. import signals
 from ..ctx import RequestContext
 from ..globals import _app_ctx_stack, _request_ctx_stack
 from ..wrappers import Response
+from .memo import Memo
 from .response import build_plain
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -55,17 +56,15 @@ _STEPS = frozenset(
     )
 )
 
-#: App class -> whether it overrides none of the steps. Keys are classes,
-#: of which a program has few.
-_plain_classes: dict[type, bool] = {}
+#: App class -> whether it overrides none of the steps.
+_plain_classes: Memo[type, bool] = Memo(256)
 
 
 def _plain_class(cls: type) -> bool:
     from ..app import Flask
 
     plain = all(getattr(cls, name) is getattr(Flask, name) for name in _STEPS)
-    _plain_classes[cls] = plain
-    return plain
+    return _plain_classes.keep(cls, plain)
 
 
 def serve(

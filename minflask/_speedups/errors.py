@@ -17,17 +17,16 @@ import typing as t
 
 from werkzeug.exceptions import HTTPException
 
+from .memo import Memo
+
 if t.TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import WSGIEnvironment
 
     from ..wrappers import Response
 
 #: (class, code, description type, description) -> the encoded page and
-#: its status line. Keys
-#: come from exception classes and their descriptions; the bound keeps an
-#: app that puts request data in descriptions from growing it.
-_pages: dict[tuple[t.Any, ...], tuple[bytes, str]] = {}
-_PAGES_MAX = 256
+#: its status line.
+_pages: Memo[tuple[t.Any, ...], tuple[bytes, str]] = Memo(256)
 
 
 def _stock_page(e: HTTPException) -> tuple[bytes, str] | None:
@@ -46,10 +45,7 @@ def _stock_page(e: HTTPException) -> tuple[bytes, str] | None:
     if page is None:
         from ..wrappers import status_line
 
-        page = (e.get_body().encode(), status_line(e.code)[0])
-        if len(_pages) >= _PAGES_MAX:
-            _pages.clear()
-        _pages[key] = page
+        page = _pages.keep(key, (e.get_body().encode(), status_line(e.code)[0]))
     return page
 
 

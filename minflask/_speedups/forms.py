@@ -24,6 +24,8 @@ import werkzeug.urls  # noqa: F401
 from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Request as _WerkzeugRequest
 
+from .memo import Memo
+
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.datastructures import MultiDict
 
@@ -33,7 +35,7 @@ _URLENCODED = "application/x-www-form-urlencoded"
 
 #: Request class -> whether it parses forms as Werkzeug's own does (nothing
 #: on the way overridden), so the short road gives the same result.
-_standard_parsing: dict[type, bool] = {}
+_standard_parsing: Memo[type, bool] = Memo(256)
 
 
 def parse_urlencoded(text: str) -> list[tuple[str, str]]:
@@ -73,7 +75,7 @@ def load_urlencoded_form(request: _WerkzeugRequest) -> bool:
     cls = type(request)
     standard = _standard_parsing.get(cls)
     if standard is None:
-        standard = _standard_parsing[cls] = _parses_like_werkzeug(cls)
+        standard = _standard_parsing.keep(cls, _parses_like_werkzeug(cls))
     if not standard:
         return False
 

@@ -23,16 +23,17 @@ import typing as t
 from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
+from .memo import Memo
+
 if t.TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
     from ..wrappers import Response
 
 #: ``(mimetype, code) -> (Content-Type header or None, status line)``: what
-#: Werkzeug's constructor computes for them. Keys come from the response
-#: classes' defaults and the views' status codes; the bound guards against
-#: an app that invents codes.
-_heads: dict[tuple[str | None, int], tuple[tuple[str, str] | None, str]] = {}
+#: Werkzeug's constructor computes for them, per response classes' defaults
+#: and views' status codes.
+_heads: Memo[tuple[str | None, int], tuple[tuple[str, str] | None, str]] = Memo(512)
 
 
 def _head(mimetype: str | None, code: int) -> tuple[tuple[str, str] | None, str]:
@@ -41,10 +42,7 @@ def _head(mimetype: str | None, code: int) -> tuple[tuple[str, str] | None, str]
     content_type = None
     if mimetype is not None:
         content_type = ("Content-Type", get_content_type(mimetype, "utf-8"))
-    head = (content_type, status_line(code)[0])
-    if len(_heads) < 512:
-        _heads[(mimetype, code)] = head
-    return head
+    return _heads.keep((mimetype, code), (content_type, status_line(code)[0]))
 
 
 def build_plain(
