@@ -3,14 +3,20 @@
 
     python3 dev.py demo [ARGS...]   serve the demo app (ARGS go to ``python -m demo``)
     python3 dev.py test [ARGS...]   ruff, ruff format --check, mypy, then pytest ARGS
+    python3 dev.py test --oldest [ARGS...]
+                                    pytest ARGS against the oldest dependency
+                                    versions pyproject.toml allows
     python3 dev.py bench [ARGS...]  benchmarks against Flask and Bottle (``-m benchmarks``)
 
 The first run creates ``.venv`` and installs the project into it (editable,
 with the ``dev`` extra). ``bench`` uses its own ``.venv-bench`` with the
-``bench`` extra instead, so the benchmarks' Flask and Bottle stay out of
+``bench`` extra instead, so the benchmarks' Flask, Bottle and Falcon stay out of
 ``.venv``, where the tests must run without them (the Flask extensions the
 tests verify bring the real Flask in as their dependency; tests/conftest.py
-refuses any import of it). Later runs reinstall only when
+refuses any import of it). ``test --oldest`` uses ``.venv-oldest``,
+installed with ``ci/oldest.txt`` as pip constraints (each dependency at
+the lower bound pyproject.toml gives it); a plain ``test`` resolves the
+newest versions when it installs. Later runs reinstall only when
 pyproject.toml or the package version changed. Standard library only, on
 purpose.
 """
@@ -31,6 +37,8 @@ VENV = ROOT / ".venv"
 EXTRAS = "dev"
 BENCH_VENV = ROOT / ".venv-bench"
 BENCH_EXTRAS = "bench"
+OLDEST_VENV = ROOT / ".venv-oldest"
+OLDEST_CONSTRAINTS = ROOT / "ci" / "oldest.txt"
 STAMP_NAME = ".dev-install-stamp"
 USAGE = "usage: python3 dev.py {demo,test,bench} [ARGS...]"
 
@@ -72,15 +80,20 @@ def package_version(root: Path) -> str:
     return ""
 
 
-def install_stamp(root: Path, extras: str = EXTRAS) -> str:
+def install_stamp(
+    root: Path, extras: str = EXTRAS, constraints: Path | None = None
+) -> str:
     """Hash of everything that decides what an editable install contains.
 
     The version is part of it because installed metadata records the version
-    at install time; a bump without a reinstall would leave it stale.
+    at install time; a bump without a reinstall would leave it stale. So is
+    the constraints file, when the install uses one.
     """
     digest = hashlib.sha256()
     digest.update((root / "pyproject.toml").read_bytes())
     digest.update(f"\0{extras}\0{package_version(root)}".encode())
+    if constraints is not None:
+        digest.update(b"\0" + constraints.read_bytes())
     return digest.hexdigest()
 
 
@@ -104,11 +117,14 @@ def create_venv(venv: Path) -> None:
         )
 
 
-def ensure_env(root: Path, venv: Path, extras: str = EXTRAS) -> None:
-    """Make ``venv`` exist and hold an up-to-date install of the project."""
+def ensure_env(
+    root: Path, venv: Path, extras: str = EXTRAS, constraints: Path | None = None
+) -> None:
+    """Make ``venv`` exist and hold an up-to-date install of the project
+    (with ``constraints`` as pip constraints, if given)."""
     if not venv_bin(venv, "python").exists():
         create_venv(venv)
-    stamp = install_stamp(root, extras)
+    stamp = install_stamp(root, extras, constraints)
     if not needs_install(venv, stamp):
         return
     if (venv / STAMP_NAME).exists():
@@ -116,6 +132,8 @@ def ensure_env(root: Path, venv: Path, extras: str = EXTRAS) -> None:
     else:
         say(f"installing minflask[{extras}] into {venv.name} (takes a minute)")
     command = [str(venv_bin(venv, "python")), "-m", "pip", "install", "--quiet"]
+    if constraints is not None:
+        command += ["--constraint", str(constraints)]
     code = subprocess.run([*command, "-e", f".[{extras}]"], cwd=root).returncode
     if code != 0:
         raise SystemExit(f"dev.py: pip install failed (exit {code})")
@@ -160,6 +178,23 @@ def run_tests(args: Sequence[str]) -> int:
     return 0
 
 
+def run_oldest_tests(args: Sequence[str]) -> int:
+    """pytest in the venv that holds the oldest allowed dependencies.
+
+    Lint, format and type checks are about the code, not the dependency
+    versions, and the normal ``test`` run does them; this run is pytest.
+    """
+    python = str(venv_bin(OLDEST_VENV, "python"))
+    say(f"running pytest against the oldest dependencies ({OLDEST_CONSTRAINTS.name})")
+    subprocess.run(
+        [python, "-m", "pip", "list", "--disable-pip-version-check"], cwd=ROOT
+    )
+    argv = [str(venv_bin(OLDEST_VENV, "pytest")), *args]
+    code = subprocess.run(argv, cwd=ROOT, env=child_env(OLDEST_VENV)).returncode
+    say("all checks passed" if code == 0 else f"pytest failed (exit {code})")
+    return code
+
+
 def run_bench(args: Sequence[str]) -> int:
     """Run the benchmarks (``python -m benchmarks ARGS``) in the bench venv."""
     argv = [str(venv_bin(BENCH_VENV, "python")), "-m", "benchmarks", *args]
@@ -180,6 +215,9 @@ def main(argv: Sequence[str]) -> int:
     if not argv or argv[0] not in COMMANDS:
         print(USAGE, file=sys.stderr)
         return 2
+    if argv[0] == "test" and argv[1:2] == ["--oldest"]:
+        ensure_env(ROOT, OLDEST_VENV, EXTRAS, OLDEST_CONSTRAINTS)
+        return run_oldest_tests(argv[2:])
     command, venv, extras = COMMANDS[argv[0]]
     ensure_env(ROOT, venv, extras)
     return command(argv[1:])

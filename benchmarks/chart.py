@@ -16,6 +16,7 @@ COLOURS = {
     "minflask": "#2b6cb0",
     "flask": "#9b9b9b",
     "bottle": "#d69e2e",
+    "falcon": "#805ad5",
     "werkzeug": "#68a063",
 }
 
@@ -56,7 +57,7 @@ def write_chart(run: RunResult, path: Path) -> None:
     axes.invert_yaxis()
     axes.set_xlabel("thousand requests/second (in-process WSGI, median of rounds)")
     means = run.geomeans()
-    title = "minflask against Flask, Bottle and bare Werkzeug"
+    title = "minflask against Flask, Bottle, Falcon and bare Werkzeug"
     if means["flask"] is not None:
         title += f"\ngeometric mean {means['flask']:.2f}x Flask"
         if means["bottle"] is not None:

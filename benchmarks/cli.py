@@ -52,7 +52,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Options, with the full-run or --quick defaults filled in."""
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="minflask against Flask, Bottle and bare Werkzeug.",
+        description="minflask against Flask, Bottle, Falcon and bare Werkzeug.",
     )
     parser.add_argument("--quick", action="store_true", help="a short, noisier run")
     parser.add_argument("--rounds", type=int, help="interleaved rounds (9; quick 3)")

@@ -20,13 +20,24 @@ from benchmarks.stats import (
     Target,
     at_most,
     covered_geomean,
+    falcon_targets,
+    raised_targets,
     ratio,
     speed_targets,
 )
 
 ALL_NAMES = tuple(s.name for s in SCENARIOS)
 BOTTLE_NAMES = tuple(s.name for s in SCENARIOS if s.bottle_target)
-VERSIONED = ("minflask", "flask", "bottle", "werkzeug", "jinja2", "itsdangerous")
+FALCON_NAMES = tuple(s.name for s in SCENARIOS if s.falcon is not None)
+VERSIONED = (
+    "minflask",
+    "flask",
+    "bottle",
+    "falcon",
+    "werkzeug",
+    "jinja2",
+    "itsdangerous",
+)
 
 
 @dataclass
@@ -68,6 +79,7 @@ class RunResult:
         return {
             "flask": covered_geomean(self.ratios("flask"), ALL_NAMES),
             "bottle": covered_geomean(self.ratios("bottle"), BOTTLE_NAMES),
+            "falcon": covered_geomean(self.ratios("falcon"), FALCON_NAMES),
         }
 
     def targets(self) -> list[Target]:
@@ -106,6 +118,10 @@ class RunResult:
                 IMPORT_RATIO_MAX,
             )
         )
+        targets += falcon_targets(self.ratios("falcon"), FALCON_NAMES)
+        targets += raised_targets(
+            self.ratios("flask"), self.ratios("bottle"), ALL_NAMES, BOTTLE_NAMES
+        )
         memory = self.memory
         targets.append(
             Target(
@@ -139,7 +155,7 @@ def table(results: Sequence[ScenarioResult]) -> list[str]:
     header = (
         f"{'scenario':<22}"
         + "".join(f"{LABELS[f]:>11}" for f in FRAMEWORKS)
-        + f"{'m/Flask':>9}{'m/Bottle':>10}  identical"
+        + f"{'m/Flask':>9}{'m/Bottle':>10}{'m/Falcon':>10}  identical"
     )
     lines = [header, "-" * len(header)]
     for result in results:
@@ -148,6 +164,7 @@ def table(results: Sequence[ScenarioResult]) -> list[str]:
             + "".join(f"{rate_cell(result.rates.get(f)):>11}" for f in FRAMEWORKS)
             + f"{ratio_cell(result.ratio_to('flask')):>9}"
             + f"{ratio_cell(result.ratio_to('bottle')):>10}"
+            + f"{ratio_cell(result.ratio_to('falcon')):>10}"
             + f"  {'OK' if result.identical else 'DIFF'}"
         )
     return lines
@@ -168,6 +185,8 @@ def render(run: RunResult) -> str:
         f"geometric mean minflask/Flask (all {len(ALL_NAMES)}): {ratio_cell(means['flask'])}",
         f"geometric mean minflask/Bottle ({', '.join(BOTTLE_NAMES)}): "
         f"{ratio_cell(means['bottle'])}",
+        f"geometric mean minflask/Falcon ({', '.join(FALCON_NAMES)}): "
+        f"{ratio_cell(means['falcon'])}",
     ]
     for result in run.scenarios:
         if result.diff:
@@ -192,7 +211,7 @@ def render(run: RunResult) -> str:
             f"peak {kib(mem.peak)}, growth {mem.growth / 1024:+,.1f} KiB "
             f"(tolerance {kib(mem.tolerance)}): {'PASS' if mem.passed else 'FAIL'}",
         ]
-    lines += ["", "targets (issue 6)"]
+    lines += ["", "targets (issues 6 and 17)"]
     for target in run.targets():
         lines.append(f"  {target.verdict:<4}  {target.label}: {target.display}")
     return "\n".join(lines)
@@ -228,6 +247,7 @@ def as_json(run: RunResult) -> dict[str, Any]:
                 "calls_per_batch": r.calls,
                 "minflask_over_flask": r.ratio_to("flask"),
                 "minflask_over_bottle": r.ratio_to("bottle"),
+                "minflask_over_falcon": r.ratio_to("falcon"),
                 "identical_to_flask": r.identical,
                 "diff": r.diff,
             }

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from benchmarks import apps, bottle_apps, werkzeug_apps
+from benchmarks import apps, bottle_apps, falcon_apps, werkzeug_apps
 
 #: Column order everywhere: the subject first, then what it is measured against.
-FRAMEWORKS = ("minflask", "flask", "bottle", "werkzeug")
+FRAMEWORKS = ("minflask", "flask", "bottle", "falcon", "werkzeug")
 LABELS = {
     "minflask": "minflask",
     "flask": "Flask",
     "bottle": "Bottle",
+    "falcon": "Falcon",
     "werkzeug": "Werkzeug",
 }
 
@@ -35,7 +36,8 @@ class Scenario:
 
     ``session`` means the request carries a session cookie that the same
     framework's app issued for itself (by answering the request once first).
-    ``bottle_target`` marks the scenarios in the minflask/Bottle target.
+    ``bottle_target`` marks the scenarios in the minflask/Bottle target;
+    every scenario with a ``falcon`` app counts for the minflask/Falcon one.
     """
 
     name: str
@@ -49,6 +51,7 @@ class Scenario:
     form: bytes | None = None
     session: bool = False
     bottle: ModuleFactory | None = None
+    falcon: ModuleFactory | None = None
     werkzeug: Callable[[], Any] | None = None
     bottle_target: bool = False
 
@@ -56,6 +59,7 @@ class Scenario:
         """The frameworks that have an app for this scenario, in column order."""
         have = {"minflask": True, "flask": True}
         have["bottle"] = self.bottle is not None
+        have["falcon"] = self.falcon is not None
         have["werkzeug"] = self.werkzeug is not None
         return tuple(name for name in FRAMEWORKS if have[name])
 
@@ -69,6 +73,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         expected_status=200,
         expected_text="Hello, World!",
         bottle=bottle_apps.hello,
+        falcon=falcon_apps.hello,
         werkzeug=werkzeug_apps.hello,
         bottle_target=True,
     ),
@@ -80,6 +85,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         expected_status=200,
         expected_text="user 42",
         bottle=bottle_apps.int_converter,
+        falcon=falcon_apps.int_converter,
         werkzeug=werkzeug_apps.int_converter,
         bottle_target=True,
     ),
@@ -91,6 +97,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         expected_status=200,
         expected_text='"widget"',
         bottle=bottle_apps.json_dict,
+        falcon=falcon_apps.json_dict,
         werkzeug=werkzeug_apps.json_dict,
         bottle_target=True,
     ),
@@ -102,6 +109,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         expected_status=404,
         expected_text="Not Found",
         bottle=bottle_apps.hello,
+        falcon=falcon_apps.hello,
         werkzeug=werkzeug_apps.hello,
         bottle_target=True,
     ),
@@ -113,6 +121,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         expected_status=200,
         expected_text=f"route {apps.ROUTE_COUNT - 1} id 7",
         bottle=bottle_apps.many_routes,
+        falcon=falcon_apps.many_routes,
         werkzeug=werkzeug_apps.many_routes,
         bottle_target=True,
     ),
@@ -127,6 +136,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         expected_status=200,
         expected_text="Ada Lovelace is 36 (page 2)",
         bottle=bottle_apps.form_post,
+        falcon=falcon_apps.form_post,
         werkzeug=werkzeug_apps.form_post,
     ),
     Scenario(
@@ -186,6 +196,8 @@ def build_app(scenario: Scenario, framework: str, module: ModuleType) -> Any:
         return scenario.flask(module)
     if framework == "bottle" and scenario.bottle is not None:
         return scenario.bottle(module)
+    if framework == "falcon" and scenario.falcon is not None:
+        return scenario.falcon(module)
     if framework == "werkzeug" and scenario.werkzeug is not None:
         return scenario.werkzeug()
     raise ValueError(f"no {framework} app for the {scenario.name!r} scenario")

@@ -15,11 +15,6 @@ import sys as _sys
 import typing as _t
 from importlib import import_module as _import_module
 
-# Before anything imports Werkzeug: see _lazy_werkzeug for why and when.
-from ._lazy_werkzeug import install as _install_lazy_werkzeug
-
-_install_lazy_werkzeug()
-
 __version__ = "0.1.0"
 
 if _t.TYPE_CHECKING:  # pragma: no cover

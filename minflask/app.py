@@ -13,7 +13,8 @@ method below it, in order::
     ctx.pop()                   teardown_request, teardown_appcontext
 
 Hooks are scoped: ``None`` for the app, then the request's blueprints.
-:meth:`Flask._scopes` is the one place that order is decided.
+:func:`minflask.wrappers.scope_order` is the one place that order is
+decided; steps that run from the inside out walk it backwards.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import weakref
 from collections.abc import Iterator
 from datetime import timedelta
 from functools import cached_property
-from itertools import chain
 from types import TracebackType
 from urllib.parse import quote as _url_quote
 
@@ -69,13 +69,12 @@ from .scaffold import (
     registering_decorator,
     setupmethod,
 )
-from .wrappers import (
-    Request,
-    Response,
-    _blueprint_chain,
-    _headers_from,
-    _response_from_parts,
-)
+from .wrappers import Request, Response, scope_order
+
+try:
+    from ._speedups.errors import stock_error_response as _stock_error_response
+except ImportError:  # the plain road: Werkzeug renders every error page
+    _stock_error_response = None  # type: ignore[assignment]
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -537,9 +536,9 @@ class Flask(App):
         app's, then those of the request's blueprints, outermost first.
         Values already in ``context`` (passed to render) are kept."""
         req_ctx = _request_ctx_stack.top
-        scopes: t.Iterable[str | None] = (None,)
+        scopes = scope_order(None)
         if req_ctx is not None:
-            scopes = self._scopes(req_ctx.request.blueprints)
+            scopes = req_ctx.request._scope_order
         explicit = context.copy()
         registry = self.template_context_processors
         for scope in scopes:
@@ -722,12 +721,7 @@ class Flask(App):
         registry = self.url_default_functions
         if not registry:
             return  # none registered anywhere
-        scopes: t.Iterable[str | None] = (None,)
-        if "." in endpoint:
-            scopes = chain(
-                scopes, reversed(_blueprint_chain(endpoint.rpartition(".")[0]))
-            )
-        for scope in scopes:
+        for scope in scope_order(endpoint):
             for func in registry.get(scope, ()):
                 func(endpoint, values)
 
@@ -822,7 +816,11 @@ class Flask(App):
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> t.Iterable[bytes]:
         """The WSGI entry point; calls :meth:`wsgi_app` so middleware can
-        wrap that while keeping a reference to the app."""
+        wrap that while keeping a reference to the app. (With the
+        shortcuts, a plain app's request takes the same steps in one
+        function: see :mod:`minflask._speedups.dispatch`.)"""
+        if _serve_plain is not None:
+            return _serve_plain(self, environ, start_response)
         return self.wsgi_app(environ, start_response)
 
     def wsgi_app(
@@ -864,20 +862,13 @@ class Flask(App):
             rv = self.handle_user_exception(e)
         return self.finalize_request(rv)
 
-    def _scopes(self, blueprints: list[str]) -> t.Iterable[str | None]:
-        """Hook scopes from the outside in: the app, then each blueprint
-        from the outermost parent to the one that owns the endpoint."""
-        if not blueprints:
-            return (None,)
-        return (None, *reversed(blueprints))
-
     def preprocess_request(self) -> t.Any:
         """Run ``url_value_preprocessors`` then ``before_request`` functions;
         the first non-None value a before_request returns ends the request."""
         if not self.url_value_preprocessors and not self.before_request_funcs:
             return None  # nothing registered anywhere
         req = _request_ctx_stack.top.request  # type: ignore[union-attr]
-        scopes = self._scopes(req.blueprints)
+        scopes = req._scope_order
         for scope in scopes:
             for func in self.url_value_preprocessors.get(scope, ()):
                 func(req.endpoint, req.view_args)
@@ -911,8 +902,8 @@ class Flask(App):
         """
         exc = request.routing_exception
         if (
-            self.debug
-            and isinstance(exc, RequestRedirect)
+            isinstance(exc, RequestRedirect)
+            and self.debug
             and exc.code not in (307, 308)
             and request.method not in ("GET", "HEAD", "OPTIONS")
         ):
@@ -963,7 +954,7 @@ class Flask(App):
             response = self.ensure_sync(func)(response)
         registry = self.after_request_funcs
         if registry:  # else nothing was registered anywhere
-            for scope in chain(ctx.request.blueprints, (None,)):
+            for scope in reversed(ctx.request._scope_order):
                 for func in reversed(registry.get(scope, ())):
                     response = self.ensure_sync(func)(response)
         self._save_session(ctx, response)
@@ -1055,7 +1046,7 @@ class Flask(App):
                     f" {type(rv).__name__}."
                 )
 
-        response = t.cast(Response, rv)
+        response: Response = rv
         if status is not None:
             if isinstance(status, (str, bytes, bytearray)):
                 response.status = status  # type: ignore[assignment]
@@ -1068,33 +1059,18 @@ class Flask(App):
     def _http_exception_response(self, e: HTTPException) -> Response:
         """What ``force_type(e, environ)`` makes of an HTTP error: the
         response Werkzeug builds for it, passed through its WSGI processing,
-        as this app's response class.
-
-        For Werkzeug's own error pages (nearly every 404, 405, 400 ...) the
-        page is rendered once per class, code and description, and the
-        processing, which changes nothing for such a page, is skipped: the
-        same response without a response built, run and rebuilt each time.
-        """
+        as this app's response class."""
         environ = _request_ctx_stack.top.request.environ  # type: ignore[union-attr]
-        body = _stock_error_page(e)
-        if body is not None:
-            headers = e.get_headers(environ, None)
-            if _plain_error_headers(headers):
-                headers.append(("Content-Length", str(len(body))))
-                # Werkzeug sends no body for HEAD; the page is a stream.
-                app_iter = () if environ["REQUEST_METHOD"] == "HEAD" else (body,)
-                return _response_from_parts(
-                    self.response_class,
-                    iter(app_iter),
-                    e.code,  # type: ignore[arg-type]
-                    _headers_from(headers),
-                )
+        if _stock_error_response is not None:
+            stock = _stock_error_response(self.response_class, e, environ)
+            if stock is not None:
+                return stock
         wsgi_iter, status, wsgi_headers = e.get_response(environ).get_wsgi_response(
             environ
         )
         rv = BaseResponse(wsgi_iter, status, Headers(wsgi_headers))
         rv.__class__ = self.response_class
-        return t.cast(Response, rv)
+        return rv  # type: ignore[return-value]
 
     def _endpoint_name(self) -> str:
         ctx = _request_ctx_stack.top
@@ -1136,8 +1112,8 @@ class Flask(App):
         trap_bad_request = self.config["TRAP_BAD_REQUEST_ERRORS"]
         if (
             trap_bad_request is None
-            and self.debug
             and isinstance(e, BadRequestKeyError)
+            and self.debug
         ):
             return True
         if trap_bad_request:
@@ -1151,6 +1127,8 @@ class Flask(App):
             # Redirects from routing and code-less proxy exceptions are
             # answers in themselves, not errors to handle.
             return e
+        if not self.error_handler_spec:
+            return e  # no handler registered anywhere
         handler = self._find_error_handler(e, _request_blueprints())
         if handler is None:
             return e
@@ -1212,7 +1190,7 @@ class Flask(App):
             exc = sys.exc_info()[1]
         registry = self.teardown_request_funcs
         if registry:
-            for scope in chain(_request_blueprints(), (None,)):
+            for scope in reversed(_request_ctx().request._scope_order):
                 for func in reversed(registry.get(scope, ())):
                     self.ensure_sync(func)(exc)
         if signals.request_tearing_down.receivers:
@@ -1338,55 +1316,18 @@ def _static_view_for(app: Flask) -> t.Callable[..., Response]:
     return static
 
 
-#: (class, code, description type, description) -> the encoded page Werkzeug
-#: renders for a stock HTTPException; bounded like the adapter cache.
-_error_pages: dict[tuple[t.Any, ...], bytes] = {}
-
-
-def _stock_error_page(e: HTTPException) -> bytes | None:
-    """The body of ``e``'s error page, rendered once per key, when its page
-    comes from Werkzeug's stock methods (so depends only on the key);
-    None for exceptions that render their own."""
-    cls = type(e)
-    if (
-        e.code is None
-        or cls.get_body is not HTTPException.get_body
-        or cls.get_description is not HTTPException.get_description
-        or cls.name is not HTTPException.name
-        or cls.get_response is not HTTPException.get_response
-    ):
-        return None
-    description = e.description
-    key = (cls, e.code, type(description), description)
-    page = _error_pages.get(key)
-    if page is None:
-        page = e.get_body().encode()
-        if len(_error_pages) >= _ADAPTER_CACHE_SIZE:
-            _error_pages.clear()
-        _error_pages[key] = page
-    return page
-
-
-def _plain_error_headers(headers: list[tuple[str, str]]) -> bool:
-    """Whether Werkzeug's response processing leaves these headers (plus a
-    Content-Length) as they are: a content type, and nothing it rewrites."""
-    has_type = False
-    for key, _ in headers:
-        key = key.lower()
-        if key == "content-type":
-            has_type = True
-        elif key in ("location", "content-location", "content-length"):
-            return False
-    return has_type
-
-
-def _request_blueprints() -> list[str]:
-    """``request.blueprints`` of the active request, without the proxy's
-    cost (and with its error outside a request)."""
+def _request_ctx() -> RequestContext:
+    """The active request context, with the proxies' error outside one."""
     ctx = _request_ctx_stack.top
     if ctx is None:
         raise RuntimeError(_no_req_msg)
-    return ctx.request.blueprints
+    return ctx
+
+
+def _request_blueprints() -> list[str]:
+    """``request.blueprints`` of the active request: its scopes from the
+    innermost blueprint out, without the app."""
+    return _request_ctx().request.blueprints
 
 
 def _websocket_scheme(environ: WSGIEnvironment, scheme: str) -> str:
@@ -1439,3 +1380,9 @@ def _adopt_context(context: contextvars.Context) -> None:
     for var, value in context.items():
         if var.get(_sentinel) is not value:
             var.set(value)
+
+
+try:
+    from ._speedups.dispatch import serve as _serve_plain
+except ImportError:  # the plain road: every request through wsgi_app
+    _serve_plain = None  # type: ignore[assignment]

@@ -32,12 +32,6 @@ F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 # Tells ``pop`` to take the exception from ``sys.exc_info()``.
 _sentinel: t.Any = object()
 
-# The stacks' context variables, holding ``(top, rest)`` pairs (see
-# minflask.globals): pushing and popping, which every request does twice
-# each, works on them directly rather than through the stack methods.
-_app_stack: t.Any = _app_ctx_stack._storage
-_request_stack: t.Any = _request_ctx_stack._storage
-
 
 class _AppCtxGlobals:
     """The ``g`` object: a namespace for data that lives as long as the app
@@ -114,7 +108,7 @@ class AppContext:
 
     def push(self) -> None:
         """Make this context the active one."""
-        _app_stack.set((self, _app_stack.get(None)))
+        _app_ctx_stack.push(self)
         self._push_count += 1
         if signals.appcontext_pushed.receivers:
             signals.appcontext_pushed.send(
@@ -130,8 +124,7 @@ class AppContext:
                     exc = sys.exc_info()[1]
                 self.app.do_teardown_appcontext(exc)
         finally:
-            popped, rest = _app_stack.get(None) or (None, None)
-            _app_stack.set(rest)
+            popped = _app_ctx_stack.pop()
             self._push_count -= 1
         if popped is not self:
             raise AssertionError(
@@ -293,15 +286,14 @@ class RequestContext:
 
     def push(self) -> None:
         """Activate the request, and an app context for it if needed."""
-        node = _app_stack.get(None)
-        app_ctx = None if node is None else node[0]
+        app_ctx = _app_ctx_stack.top
         if app_ctx is None or app_ctx.app is not self.app:
             app_ctx = self.app.app_context()
             app_ctx.push()
             self._pushed_app_ctxs.append(app_ctx)
         else:
             self._pushed_app_ctxs.append(None)
-        _request_stack.set((self, _request_stack.get(None)))
+        _request_ctx_stack.push(self)
         has_adapter = self._url_parts is not None or self._url_adapter is not None
         if has_adapter and self.request.url_rule is None:
             self.match_request()
@@ -317,8 +309,7 @@ class RequestContext:
                 self.app.do_teardown_request(exc)
                 self.request.close()
         finally:
-            popped, rest = _request_stack.get(None) or (None, None)
-            _request_stack.set(rest)
+            popped = _request_ctx_stack.pop()
             app_ctx = self._pushed_app_ctxs.pop() if self._pushed_app_ctxs else None
             if last_pop and popped is not None:
                 # Break the environ <-> request cycle so refcounting frees it.

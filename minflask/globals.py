@@ -1,7 +1,8 @@
 """The context stacks and the proxies that read from them.
 
-Two stacks (:class:`werkzeug.local.LocalStack` subclasses) hold the active
-application and request contexts. They are backed by context variables, so
+Two :class:`werkzeug.local.LocalStack` objects hold the active application
+and request contexts; minflask uses them through their public ``push``,
+``pop`` and ``top`` only. They are backed by context variables, so
 each thread and each asyncio task sees its own contexts. The proxies below
 look at the top of a stack on every use; with nothing pushed they are falsy
 and raise a :class:`RuntimeError` that says which context is missing.
@@ -36,52 +37,25 @@ an active HTTP request. Consult the documentation on testing for
 information about how to avoid this problem.\
 """
 
-T = t.TypeVar("T")
-
-
-class _ContextStack(LocalStack[T]):
-    """A LocalStack that keeps ``(top, rest)`` pairs in its context variable
-    instead of a list: every request pushes and pops both stacks, and this
-    way neither copies anything, and ``top`` is one lookup."""
-
-    __slots__ = ()
-
-    def __init__(self, name: str) -> None:
-        super().__init__(ContextVar(name))
-
-    def push(self, obj: T) -> None:  # type: ignore[override]
-        """Put ``obj`` on top of the stack."""
-        storage: t.Any = self._storage
-        storage.set((obj, storage.get(None)))
-
-    def pop(self) -> T | None:
-        """Remove and return the top item (None if the stack is empty)."""
-        storage: t.Any = self._storage
-        node = storage.get(None)
-        if node is None:
-            return None
-        storage.set(node[1])
-        return node[0]  # type: ignore[no-any-return]
-
-    @property
-    def top(self) -> T | None:
-        """The top item, or None if the stack is empty."""
-        node: t.Any = self._storage.get(None)
-        return None if node is None else node[0]
-
-    def __release_local__(self) -> None:
-        self._storage.set(None)  # type: ignore[arg-type]
-
-
-_app_ctx_stack: LocalStack[AppContext] = _ContextStack("minflask.app_ctx_stack")
-_request_ctx_stack: LocalStack[RequestContext] = _ContextStack(
-    "minflask.request_ctx_stack"
+_app_ctx_stack: LocalStack[AppContext] = LocalStack(
+    ContextVar("minflask.app_ctx_stack")
+)
+_request_ctx_stack: LocalStack[RequestContext] = LocalStack(
+    ContextVar("minflask.request_ctx_stack")
 )
 
 
 def _proxy(stack: LocalStack[t.Any], name: str | None, message: str) -> t.Any:
     """A proxy to ``stack.top`` (or its attribute ``name``)."""
+    if _attribute_proxy is not None:
+        return _attribute_proxy(stack, name, message)
     return LocalProxy(stack, name, unbound_message=message)
+
+
+try:
+    from ._speedups.proxies import attribute_proxy as _attribute_proxy
+except ImportError:  # the plain road: Werkzeug's LocalProxy as it is
+    _attribute_proxy = None  # type: ignore[assignment]
 
 
 app_ctx: AppContext = _proxy(_app_ctx_stack, None, _no_app_msg)

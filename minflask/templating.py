@@ -9,15 +9,12 @@ never render a template never pay for importing Jinja.
 from __future__ import annotations
 
 import typing as t
-from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from types import FunctionType, MethodType
 
 from jinja2 import BaseLoader, TemplateNotFound, TemplatesNotFound
 from jinja2 import Environment as BaseEnvironment
 from jinja2 import Template as BaseTemplate
 from jinja2.runtime import Context as BaseContext
-from jinja2.utils import internalcode
 
 from . import signals
 from .globals import _request_ctx_stack, current_app
@@ -42,98 +39,21 @@ SourceTriple = tuple[str, str | None, Callable[[], bool] | None]
 _BLUEPRINT_TEMPLATES_DOCS = "https://flask.palletsprojects.com/blueprints/#templates"
 
 
-#: Every attribute a plain ``dict`` has; any other name can only be a key.
-_DICT_ATTRIBUTES = frozenset(dir(dict))
-
-
-def _flat_globals(globals: t.Any) -> dict[str, t.Any] | None:
-    """A template's globals (a ChainMap of two dicts: its own over the
-    environment's) as one dict, as ``dict(globals)`` would make it; ``None``
-    for any other shape."""
-    if type(globals) is not ChainMap:
-        return None
-    maps = globals.maps
-    if len(maps) != 2 or type(maps[0]) is not dict or type(maps[1]) is not dict:
-        return None
-    flat = maps[1].copy()
-    flat.update(maps[0])
-    return flat
-
-
-class Template(BaseTemplate):
-    """Jinja's template, building each render's context from the globals'
-    two dicts directly rather than key by key through a ChainMap."""
-
-    def new_context(
-        self,
-        vars: dict[str, t.Any] | None = None,
-        shared: bool = False,
-        locals: t.Mapping[str, t.Any] | None = None,
-    ) -> BaseContext:
-        """Jinja's ``new_context`` for the plain case (not shared, no locals)."""
-        flat = None if shared or locals else _flat_globals(self.globals)
-        if flat is None:
-            return super().new_context(vars, shared, locals)
-        parent = dict(flat, **vars) if vars else flat
-        return self.environment.context_class(
-            self.environment, parent, self.name, self.blocks, globals=self.globals
-        )
-
-
-class Context(BaseContext):
-    """Jinja's template context, with a shorter road for the calls templates
-    make most (``url_for(...)``, ``loop.cycle(...)``): plain functions and
-    bound methods that take no context, environment or eval context."""
-
-    def __init__(
-        self,
-        environment: BaseEnvironment,
-        parent: dict[str, t.Any],
-        name: str | None,
-        blocks: dict[str, Callable[[BaseContext], Iterator[str]]],
-        globals: t.MutableMapping[str, t.Any] | None = None,
-    ) -> None:
-        chain = globals if type(globals) is ChainMap else None
-        super().__init__(
-            environment, parent, name, blocks, None if chain is not None else globals
-        )
-        if chain is not None:
-            # set(chain) walks the ChainMap in Python; the union is the same.
-            self.globals_keys = set().union(*chain.maps)
-
-    @internalcode
-    def call(
-        self, obj: Callable[..., t.Any], /, *args: t.Any, **kwargs: t.Any
-    ) -> t.Any:
-        """Call ``obj`` as Jinja does. Only objects marked with Jinja's
-        ``pass_*`` decorators get something injected, and a function or
-        method without the mark is never one; those are called directly."""
-        kind = type(obj)
-        if kind is MethodType:
-            # A bound method looks the mark up on its function; asking the
-            # function directly gives the same answer without a slow miss.
-            marked = hasattr(obj.__func__, "jinja_pass_arg")  # type: ignore[attr-defined]
-        else:
-            marked = kind is not FunctionType or hasattr(obj, "jinja_pass_arg")
-        if marked:
-            return super().call(obj, *args, **kwargs)
-        kwargs.pop("_block_vars", None)
-        kwargs.pop("_loop_vars", None)
-        try:
-            return obj(*args, **kwargs)
-        except StopIteration:
-            return self.environment.undefined(
-                "value was undefined because a callable raised a"
-                " StopIteration exception"
-            )
+try:
+    from ._speedups.templating import Context, Template, dict_item_or_attribute
+except ImportError:  # the plain road: Jinja's own context and template
+    Context = BaseContext  # type: ignore[misc,assignment]
+    Template = BaseTemplate  # type: ignore[misc]
+    dict_item_or_attribute = None  # type: ignore[assignment]
 
 
 class Environment(BaseEnvironment):
     """A Jinja environment that knows its app (``self.app``); by default it
     loads templates through :meth:`~minflask.Flask.create_global_jinja_loader`.
 
-    ``user.name`` on a dict (the usual template data) is looked up as a key
-    at once: Jinja tries the attribute first, which for a dict only raises.
+    With :mod:`minflask._speedups.templating`, ``user.name`` on a dict (the
+    usual template data) is looked up as a key at once: Jinja tries the
+    attribute first, which for a dict only raises.
     """
 
     context_class = Context
@@ -145,20 +65,10 @@ class Environment(BaseEnvironment):
         super().__init__(**options)
         self.app = app
 
-    def getattr(self, obj: t.Any, attribute: str) -> t.Any:
-        """Jinja's ``getattr`` (the attribute, else the item, else
-        undefined), going straight to the item when ``obj`` is a plain dict
-        and ``attribute`` a name no dict has as an attribute."""
-        if (
-            type(obj) is dict
-            and type(attribute) is str
-            and attribute not in _DICT_ATTRIBUTES
-        ):
-            try:
-                return obj[attribute]
-            except (TypeError, LookupError, AttributeError):
-                return self.undefined(obj=obj, name=attribute)
-        return super().getattr(obj, attribute)
+    if dict_item_or_attribute is not None:
+        # Jinja's ``getattr`` (the attribute, else the item, else undefined),
+        # reading a plain dict's key first.
+        getattr = dict_item_or_attribute
 
     def select_template(
         self,

@@ -10,21 +10,26 @@ from __future__ import annotations
 import typing as t
 from http import HTTPStatus
 
-from werkzeug.datastructures import EnvironHeaders, Headers, ImmutableMultiDict
+from werkzeug.datastructures import (
+    EnvironHeaders,
+    Headers,
+    ImmutableMultiDict,
+    MultiDict,
+)
 from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.sansio.http import parse_cookie
-from werkzeug.utils import cached_property, get_content_type
+from werkzeug.utils import cached_property
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 from werkzeug.wsgi import get_input_stream
 
 from . import json
-from ._forms import load_urlencoded_form
 from ._request_body import ClientBody
 from .globals import _app_ctx_stack
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+    from _typeshed.wsgi import WSGIEnvironment
     from werkzeug.routing import Rule
 
 
@@ -168,10 +173,14 @@ class Request(_WerkzeugRequest):
     @property
     def blueprints(self) -> list[str]:
         """The current blueprint and its parents, innermost first."""
-        name = self.blueprint
-        if name is None:
-            return []
-        return _blueprint_chain(name)
+        return list(self._scope_order[:0:-1])  # type: ignore[arg-type]
+
+    @property
+    def _scope_order(self) -> tuple[str | None, ...]:
+        """:func:`scope_order` of the matched endpoint: the app, then its
+        blueprints from the outermost in."""
+        rule = self.url_rule
+        return scope_order(None if rule is None else rule.endpoint)
 
     @cached_property
     def cookies(self) -> ImmutableMultiDict[str, str]:
@@ -187,6 +196,17 @@ class Request(_WerkzeugRequest):
             self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class
         )
 
+    @cached_property
+    def args(self) -> MultiDict[str, str]:
+        """The parsed query string: the same pairs as Werkzeug's ``args``
+        (split by :func:`minflask._speedups.forms.parse_urlencoded` when the
+        shortcuts are there)."""
+        if _parse_urlencoded is None:
+            return super().args
+        return self.parameter_storage_class(
+            _parse_urlencoded(self.query_string.decode())
+        )
+
     def close(self) -> None:
         """Close the uploaded files, if the body was parsed for any (most
         requests never parse one, and this runs after every request)."""
@@ -197,7 +217,11 @@ class Request(_WerkzeugRequest):
         """Parse the body once; in debug mode, also make a missing file that
         was sent as a plain form field explain the missing enctype."""
         parsed_before = "form" in self.__dict__
-        if parsed_before or not load_urlencoded_form(self):
+        if (
+            parsed_before
+            or _load_urlencoded_form is None
+            or not _load_urlencoded_form(self)
+        ):
             super()._load_form_data()
         if (
             not parsed_before
@@ -256,117 +280,79 @@ class Request(_WerkzeugRequest):
             ) from detailed
 
 
-#: Blueprint name -> its chain, computed once per name. Names come from
-#: the app's endpoints; the bound only guards against unusual callers.
-_blueprint_chains: dict[str, tuple[str, ...]] = {}
+#: Endpoint -> the scopes of its hooks (see :func:`scope_order`). Keys
+#: are the app's endpoints; the bound only guards against unusual callers.
+_scope_orders: dict[str | None, tuple[str | None, ...]] = {}
 
 
-def _blueprint_chain(name: str) -> list[str]:
-    """``"a.b.c"`` -> ``["a.b.c", "a.b", "a"]``."""
-    chain = _blueprint_chains.get(name)
-    if chain is None:
-        parts = name.split(".")
-        chain = tuple(".".join(parts[:i]) for i in range(len(parts), 0, -1))
-        if len(_blueprint_chains) < 1024:
-            _blueprint_chains[name] = chain
-    return list(chain)
+def scope_order(endpoint: str | None) -> tuple[str | None, ...]:
+    """The scopes whose hooks, handlers and processors apply to
+    ``endpoint``, outermost first: the app (``None``), then each blueprint
+    from the outermost down to the one that owns the endpoint.
+    ``"a.b.view"`` -> ``(None, "a", "a.b")``.
+
+    This is the one place the order is decided: steps that run from the
+    inside out (after_request, teardown, error handlers) walk it backwards.
+    """
+    order = _scope_orders.get(endpoint)
+    if order is None:
+        order = (None,)
+        if endpoint is not None and "." in endpoint:
+            parts = endpoint.split(".")[:-1]
+            order += tuple(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+        # The shortcuts' rule (minflask._speedups.memo): start over when full.
+        if len(_scope_orders) >= 4096:
+            _scope_orders.clear()
+        _scope_orders[endpoint] = order
+    return order
 
 
-#: ``code -> status line`` ("200 OK"), as Werkzeug's status setter makes it.
-_status_lines: dict[int, str] = {}
-
-#: ``(mimetype, status code) -> (Content-Type header or None, status line)``
-#: for the fast path: what Werkzeug's constructor would compute for them.
-_plain_heads: dict[tuple[str | None, int], tuple[tuple[str, str] | None, str]] = {}
-
-
-def _response_from_parts(
-    cls: type[Response], body: t.Iterable[bytes], code: int, headers: Headers
-) -> Response:
-    """A ``cls`` response in the state ``Response.force_type`` leaves one it
-    makes from a WSGI app's output: built by Werkzeug's base constructor
-    from a body iterable, a status code and headers that have a content
-    type, then given class ``cls`` (so no ``cls.__init__`` runs). Set up
-    directly: for such arguments the constructor only assigns them."""
-    rv = object.__new__(cls)
-    rv.headers = headers
-    _set_status(rv, code)
-    rv.direct_passthrough = False
-    rv._on_close = []
-    rv.response = body
-    return rv
-
-
-def _set_status(response: Response, code: int) -> None:
-    """``response.status = code`` as Werkzeug's setter does it, with each
-    code's status line computed once."""
-    line = _status_lines.get(code)
-    if line is None:
-        _WerkzeugResponse.status.fset(response, code)  # type: ignore[attr-defined]
-        if 100 <= code < 600:
-            _status_lines[code] = response._status
+def status_line(value: str | int | HTTPStatus) -> tuple[str, int]:
+    """``(status line, code)`` for a status given as a code, an
+    ``HTTPStatus`` or a line, as Werkzeug's ``Response.status`` setter
+    makes them: a bare code gets its reason phrase in capitals (``UNKNOWN``
+    if it has none), a line without a number gets code 0, and an empty one
+    is a ValueError."""
+    if isinstance(value, (int, HTTPStatus)):
+        code = int(value)
     else:
-        response._status = line
-        response._status_code = code
-
-
-def _plain_head(mimetype: str | None, code: int) -> tuple[tuple[str, str] | None, str]:
-    """The Content-Type header and status line Werkzeug's constructor gives a
-    response with this mimetype and status code; kept for the next one."""
-    content_type = None
-    if mimetype is not None:
-        content_type = ("Content-Type", get_content_type(mimetype, "utf-8"))
-    probe = _WerkzeugResponse.__new__(_WerkzeugResponse)
-    _set_status(probe, code)  # type: ignore[arg-type]
-    head = (content_type, probe._status)
-    if len(_plain_heads) < 256:
-        _plain_heads[(mimetype, code)] = head
-    return head
-
-
-def _headers_from(pairs: t.Iterable[tuple[str, str]]) -> Headers:
-    """``Headers(pairs)``: the same items, validated by ``Headers.add`` the
-    same way, without ``extend``'s checks for mappings and multidicts."""
-    headers = Headers()
-    add = headers.add
-    for key, value in pairs:
-        add(key, value)
-    return headers
+        value = value.strip()
+        if not value:
+            raise ValueError("Empty status argument")
+        number, space, _ = value.partition(" ")
+        try:
+            code = int(number)
+        except ValueError:
+            return f"0 {value}", 0
+        if space:
+            return value, code
+    reason = HTTP_STATUS_CODES.get(code)
+    return f"{code} {'UNKNOWN' if reason is None else reason.upper()}", code
 
 
 class _HeadersOnAccess:
-    """``Response.headers``, kept in the instance dict as usual, but made
-    on first access for a response built by the fast path, which only
-    records its two header values. Reading or assigning it marks the
-    response as no longer *pristine*: only a pristine response is sent
-    from the recorded values (see :meth:`Response.__call__`)."""
+    """``Response.headers`` of a response that only recorded its header
+    values (see :mod:`minflask._speedups.response`): a ``Headers`` made
+    from them on first access and stored in the instance dict, where later
+    look-ups and assignments go directly. While ``headers`` is not in the
+    instance dict, such a response is *pristine* and may be sent from the
+    recorded values."""
 
     def __get__(self, obj: Response | None, owner: type | None = None) -> t.Any:
         if obj is None:
             return self
-        obj._pristine = False
-        instance_vars = obj.__dict__
-        headers = instance_vars.get("headers")
-        if headers is None:
-            headers = instance_vars["headers"] = Headers()
-            # Filled in directly: the values were made by the fast path, so
-            # Headers' per-item validation has nothing to check.
-            headers._list.extend(obj._recorded)
+        headers = obj.__dict__["headers"] = Headers(obj._recorded)
         return headers
-
-    def __set__(self, obj: Response, value: t.Any) -> None:
-        obj._pristine = False
-        obj.__dict__["headers"] = value
 
 
 class Response(_WerkzeugResponse):
     """The response object used by default: HTML unless told otherwise.
 
-    Most responses are a text or bytes body with the default headers. For
-    those, construction skips Werkzeug's generic header handling and
-    :meth:`__call__` sends them straight to the server; anything else (or a
-    subclass that overrides the steps involved) takes Werkzeug's path, so
-    the status, headers and body are the same either way.
+    Werkzeug's response, with three pieces of state kept here rather than in
+    Werkzeug's private attributes, so the request path's shortcuts
+    (:mod:`minflask._speedups.response`) can build and send a plain response
+    from public data: the status (:func:`status_line`), the ``call_on_close``
+    callbacks, and headers that may be only recorded until first read.
     """
 
     default_mimetype: str | None = "text/html"
@@ -375,13 +361,15 @@ class Response(_WerkzeugResponse):
     json_module: t.Any = json
 
     headers = _HeadersOnAccess()
-    #: Set by the fast path: the response still has exactly the headers it
-    #: recorded (``_recorded``) and nothing has read or replaced them.
-    _pristine = False
+    #: The header values recorded by the shortcuts, until ``headers`` is made.
     _recorded: tuple[tuple[str, str], ...] = ()
+    #: Functions added by :meth:`call_on_close`.
+    _closers: tuple[t.Callable[[], t.Any], ...] = ()
+    #: Built by the shortcut, which does not run Werkzeug's constructor.
+    _built_plain = False
 
-    #: Whether this class builds and sends plain responses by the fast path:
-    #: false for subclasses that override a step it skips.
+    #: Whether this class may be built and sent by the shortcuts: false for
+    #: subclasses that override a step they skip.
     _fast = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
@@ -392,12 +380,13 @@ class Response(_WerkzeugResponse):
             for name in (
                 "headers",
                 "status",
-                "_clean_status",
+                "status_code",
                 "set_data",
                 "get_wsgi_headers",
                 "get_app_iter",
                 "get_wsgi_response",
                 "iter_encoded",
+                "call_on_close",
                 "close",
             )
         )
@@ -415,127 +404,72 @@ class Response(_WerkzeugResponse):
     ) -> None:
         body_type = type(response)
         if (
-            (body_type is str or body_type is bytes)
+            _build_plain is not None
+            and (body_type is str or body_type is bytes)
             and headers is None
             and content_type is None
             and not direct_passthrough
             and self._fast
-            and self.automatically_set_content_length
             and (status is None or type(status) is int)
         ):
-            self._init_plain(response, status, mimetype)  # type: ignore[arg-type]
+            _build_plain(self, response, status, mimetype)  # type: ignore[arg-type]
         else:
             super().__init__(
                 response, status, headers, mimetype, content_type, direct_passthrough
             )
 
-    def _init_plain(
-        self, body: str | bytes, status: int | None, mimetype: str | None
-    ) -> None:
-        """What Werkzeug's constructor does for a str/bytes body, default
-        headers and an int status, with the header values only recorded."""
-        key = (
-            self.default_mimetype if mimetype is None else mimetype,
-            self.default_status if status is None else status,
-        )
-        head = _plain_heads.get(key)
-        if head is None:
-            head = _plain_head(*key)
-        content_type, self._status = head
-        self._status_code = key[1]
-        self.direct_passthrough = False
-        self._on_close = []
-        data = body.encode() if type(body) is str else t.cast(bytes, body)
-        self.response = [data]
-        length = ("Content-Length", str(len(data)))
-        self._recorded = (length,) if content_type is None else (content_type, length)
-        self._pristine = True
+    @property
+    def status_code(self) -> int:
+        """The HTTP status code as a number."""
+        try:
+            return self._status_code_value
+        except AttributeError:  # a Werkzeug response given this class
+            return super().status_code
+
+    @status_code.setter
+    def status_code(self, code: int) -> None:
+        self.status = code
+
+    @property
+    def status(self) -> str:
+        """The HTTP status line, such as ``"200 OK"``."""
+        try:
+            return self._status_line_value
+        except AttributeError:  # a Werkzeug response given this class
+            return super().status
+
+    @status.setter
+    def status(self, value: str | int | HTTPStatus) -> None:
+        self._status_line_value, self._status_code_value = status_line(value)
+
+    _status_line_value: str
+    _status_code_value: int
+
+    def call_on_close(self, func: t.Callable[[], t.Any]) -> t.Callable[[], t.Any]:
+        """Call ``func`` when the response is closed; returns ``func``."""
+        self._closers = (*self._closers, func)
+        return func
+
+    def close(self) -> None:
+        """Close the body if it can be closed, then run the ``call_on_close``
+        functions (those of a Werkzeug response given this class too)."""
+        if not self._built_plain:
+            super().close()
+        elif hasattr(self.response, "close"):
+            self.response.close()
+        for func in self._closers:
+            func()
 
     @property
     def _content_type(self) -> str | None:
-        """The recorded Content-Type of a fast-path response (for peeking
-        without building the headers)."""
-        for key, value in self._recorded:
-            if key == "Content-Type":
-                return value
-        return None
-
-    def __call__(
-        self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> t.Iterable[bytes]:
-        """Send the response as Werkzeug would, in one pass.
-
-        Werkzeug copies the headers and checks them for ``Location``,
-        ``Content-Location``, a status without a body and a missing
-        ``Content-Length``; when none of those applies (nearly always) the
-        copy equals the original, so it is skipped. A pristine fast-path
-        response needs none of the checks: its headers are the two it
-        recorded. A one-chunk body goes out as the list it is.
-        """
-        code = self._status_code
-        body = self.response
-        if (
-            self._pristine
-            and code >= 200
-            and code != 204
-            and code != 304
-            and type(body) is list
-            and len(body) == 1
-            and type(body[0]) is bytes
-            and not self._on_close
-            and not self.direct_passthrough
-            and environ.get("REQUEST_METHOD") != "HEAD"
-        ):
-            start_response(self._status, list(self._recorded))
-            return body
-        if (
-            not self._fast
-            or code < 200
-            or code == 204
-            or code == 304
-            or environ.get("REQUEST_METHOD") == "HEAD"
-        ):
-            return super().__call__(environ, start_response)
-        if self._pristine:
-            wsgi_headers = list(self._recorded)
-        else:
-            wsgi_headers = self.headers.to_wsgi_list()
-            if not self._headers_sendable(wsgi_headers):
-                return super().__call__(environ, start_response)
-        if (
-            type(body) is list
-            and len(body) == 1
-            and type(body[0]) is bytes
-            and not self._on_close
-            and not self.direct_passthrough
-        ):
-            start_response(self._status, wsgi_headers)
-            return body
-        app_iter: t.Iterable[bytes]
-        if self.direct_passthrough or self._on_close or hasattr(body, "close"):
-            app_iter = self.get_app_iter(environ)
-        else:
-            # Closing the response would do nothing, so Werkzeug's wrapper
-            # that closes it after the body is sent is left out.
-            app_iter = self.iter_encoded()
-        start_response(self._status, wsgi_headers)
-        return app_iter
-
-    def _headers_sendable(self, wsgi_headers: list[tuple[str, str]]) -> bool:
-        """Whether Werkzeug's ``get_wsgi_headers`` would send these headers
-        unchanged (the status is known to carry a body)."""
-        has_length = False
-        for key, _ in wsgi_headers:
-            key = key.lower()
-            if key == "content-length":
-                has_length = True
-            elif key == "location" or key == "content-location":
-                return False
-        return (
-            has_length
-            or not self.automatically_set_content_length
-            or not self.is_sequence
-        )
+        """The Content-Type, read without building recorded headers."""
+        if self._built_plain and "headers" not in self.__dict__:
+            for key, value in self._recorded:
+                if key == "Content-Type":
+                    return value
+            return None
+        found: str | None = self.headers.get("Content-Type")
+        return found
 
     @property
     def max_cookie_size(self) -> int:  # type: ignore[override]
@@ -544,3 +478,19 @@ class Response(_WerkzeugResponse):
         if value is None:
             return super().max_cookie_size
         return int(value)
+
+
+try:
+    from ._speedups.forms import load_urlencoded_form as _load_urlencoded_form
+    from ._speedups.forms import parse_urlencoded as _parse_urlencoded
+except ImportError:  # the plain road: Werkzeug's parsers for bodies and queries
+    _load_urlencoded_form = None  # type: ignore[assignment]
+    _parse_urlencoded = None  # type: ignore[assignment]
+
+try:
+    from ._speedups.response import build_plain as _build_plain
+    from ._speedups.response import send as _send
+except ImportError:  # the plain road: Werkzeug's constructor and __call__
+    _build_plain = None  # type: ignore[assignment]
+else:
+    Response.__call__ = _send  # type: ignore[method-assign,assignment]

@@ -124,7 +124,10 @@ class DefaultJSONProvider(JSONProvider):
 
         The body ends with a newline so it displays cleanly in terminals.
         """
-        obj = self._prepare_response_obj(args, kwargs)
+        if len(args) == 1 and not kwargs:  # the usual call, as prepared below
+            obj = args[0]
+        else:
+            obj = self._prepare_response_obj(args, kwargs)
         compact = self.compact
         if compact is False or (compact is None and self._app.debug):
             body = self.dumps(obj, indent=2)
