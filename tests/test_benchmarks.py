@@ -528,10 +528,10 @@ def test_profiling_runs_only_the_request_path(
     assert profiling.main(["hello", "--requests", "200", "--limit", "400"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("minflask, scenario 'hello': 200 requests profiled")
-    assert "wsgi_app" in out and "run_batch" in out
+    assert "minflask/app.py" in out and "run_batch" in out
     assert "subprocess" not in out and "tracemalloc" not in out
     # 200 requests: the app's entry point ran exactly that many times.
-    assert re.search(r"\n\s*200\s.*\(wsgi_app\)", out)
+    assert re.search(r"\n\s*200\s.*minflask/app\.py:\d+\(__call__\)", out)
 
 
 def test_profiling_refuses_a_framework_the_scenario_lacks() -> None:
