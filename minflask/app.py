@@ -274,6 +274,7 @@ class Flask(Scaffold):
         self.blueprints: dict[str, Blueprint] = {}
         self.extensions: dict[str, t.Any] = {}
         self.url_map = self.url_map_class(host_matching=host_matching)
+        _routing.watch(self.url_map)
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
         # Environ values and SERVER_NAME -> an adapter bound to them.
@@ -439,6 +440,7 @@ class Flask(Scaffold):
 
         rule_obj = self.url_rule_class(rule, methods=method_set, **options)
         rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
+        _routing.watch(self.url_map)  # in case url_map was replaced
         self.url_map.add(rule_obj)
         if view_func is not None:
             existing = self.view_functions.get(endpoint)
