@@ -53,21 +53,45 @@ def match(
     mismatches), before any converter has run. A converter that rejects
     its value in a plain match raises the NotFound or MethodNotAllowed
     Werkzeug would raise."""
-    if _router is not None and type(adapter).match is _MATCH:
-        url_map = adapter.map
-        domain = adapter.server_name
-        if not url_map.host_matching and adapter.subdomain is not None:
-            domain = adapter.subdomain
-        path = adapter.path_info if path_info is None else path_info
-        path = f"/{path.lstrip('/')}" if path else ""
-        upper = (method or adapter.default_method).upper()
-        found = _router.match(url_map, domain, path, upper, adapter.websocket)
-        if found is not None:
-            return found
+    path = adapter.path_info if path_info is None else path_info
+    found = _compiled(adapter, path, method or adapter.default_method)
+    if found is not None:
+        return found
     rule, values = adapter.match(
         path_info, method, return_rule=True, query_args=query_args
     )
     return rule, t.cast("dict[str, t.Any]", values)
+
+
+def match_request(
+    bound: MapAdapter, path_info: str, method: str, query_string: str
+) -> tuple[Rule, dict[str, t.Any]]:
+    """:func:`match` for a request's raw WSGI path, method and query, on
+    an adapter bound to its host, script root and scheme (the query is
+    decoded only if Werkzeug answers: a redirect keeps it)."""
+    path = decode_wsgi(path_info)
+    found = _compiled(bound, path, method)
+    if found is not None:
+        return found
+    rule, values = bound.match(
+        path, method, return_rule=True, query_args=decode_wsgi(query_string)
+    )
+    return rule, t.cast("dict[str, t.Any]", values)
+
+
+def _compiled(
+    adapter: MapAdapter, path_info: str, method: str
+) -> tuple[Rule, dict[str, t.Any]] | None:
+    """The compiled router's plain match, as ``MapAdapter.match`` finds
+    the domain and normalizes the path and method; None if it has none."""
+    if _router is None or type(adapter).match is not _MATCH:
+        return None
+    url_map = adapter.map
+    domain = adapter.server_name
+    if not url_map.host_matching and adapter.subdomain is not None:
+        domain = adapter.subdomain
+    path = f"/{path_info.lstrip('/')}" if path_info else ""
+    return _router.match(url_map, domain, path, method.upper(), adapter.websocket)
 
 
 def adapter_for(

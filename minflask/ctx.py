@@ -274,13 +274,7 @@ class RequestContext:
             # The adapter's match; with the deferred adapter, matched on the
             # bound one with the request's path, method and query instead.
             if parts is not None:
-                bound, path_info, method, query = parts
-                found = _routing.match(
-                    bound,
-                    _routing.decode_wsgi(path_info),
-                    method,
-                    _routing.decode_wsgi(query),
-                )
+                found = _routing.match_request(*parts)
             else:
                 found = _routing.match(self.url_adapter)  # type: ignore[arg-type]
         except HTTPException as e:

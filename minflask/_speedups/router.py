@@ -13,14 +13,15 @@ makes through ``Rule.get_converter``, and keeps two tables beside it:
 * every state reached through static parts, so that ``/user/42`` starts at
   the state for ``/user`` and tries only the last part there.
 
-It answers only a plain match. Wherever Werkzeug would redirect (a missing
-trailing slash, merged slashes, an alias, ``redirect_to``, defaults that
-point at another rule) or find nothing (404, 405, a websocket mismatch),
-:meth:`Router.match` returns None before any converter runs, and the
-caller asks ``MapAdapter.match``. A converter that rejects its value
-(``ValidationError``) ends the match with the error Werkzeug raises there,
-found by walking again and noting what each rule tried refused, so a
-converter runs once per request either way.
+It answers a plain match, and a plain 404: a URL no rule matches and no
+rule refused for its method or websocket flag. Wherever Werkzeug would
+redirect (a missing trailing slash, merged slashes, an alias,
+``redirect_to``, defaults that point at another rule), answer 405 or
+refuse a websocket, :meth:`Router.match` returns None before any
+converter runs, and the caller asks ``MapAdapter.match``. A converter that
+rejects its value (``ValidationError``) ends the match with the error
+Werkzeug raises there, found by walking again and noting what each rule
+tried refused, so a converter runs once per request either way.
 
 The order of rules decides ties, and only the order they were added in is
 Werkzeug's: :func:`watch` wraps a map's ``add`` to note it. A map that
@@ -288,6 +289,7 @@ class Router:
     """The state machine of one map's rules, in the order they were added."""
 
     def __init__(self, url_map: Map, parsed: list[ParsedRule]) -> None:
+        self.url_map = url_map
         self.redirect_defaults = url_map.redirect_defaults
         by_endpoint: dict[t.Any, list[Rule]] = {}
         for rule in url_map.iter_rules():
@@ -463,8 +465,9 @@ class Router:
         self, domain: str, path: str, method: str, websocket: bool
     ) -> tuple[Rule, dict[str, t.Any]] | None:
         """The rule and arguments for a plain match; None where
-        ``MapAdapter.match`` must answer. Raises NotFound or
-        MethodNotAllowed when a converter rejects its value."""
+        ``MapAdapter.match`` must answer. Raises NotFound for a plain 404,
+        and NotFound or MethodNotAllowed when a converter rejects its
+        value, as Werkzeug would."""
         found: _Found | None = None
         outcome: t.Any
         state = self.states.get((domain, path))
@@ -517,13 +520,22 @@ class Router:
                         found = outcome, list(m.group(*names))
                     break
         if found is None:
+            seen = _Seen()
             try:
                 parts = [domain, *path.split("/")]
-                found = self._walk(self.root, parts, 0, [], method, websocket, None)
+                found = self._walk(self.root, parts, 0, [], method, websocket, seen)
             except _SlashRequired:
                 return None
             if found is None:
-                return None
+                if (
+                    seen.methods
+                    or seen.websocket
+                    or ("//" in path and self.url_map.merge_slashes)
+                ):
+                    return None  # a 405, websocket mismatch or redirect
+                # No rule refused the method: Werkzeug's plain 404 (its
+                # second try with merged slashes would walk the same path).
+                raise NotFound()
         target, raw = found
         if not target.plain:
             return None
