@@ -20,8 +20,6 @@ try:
 except ImportError:  # pragma: no cover - the shortcuts package was removed
     _router = None  # type: ignore[assignment]
 
-_MATCH = MapAdapter.match
-
 
 def watch(url_map: Map) -> None:
     """Let the compiled router follow the rules added to ``url_map`` from
@@ -69,10 +67,11 @@ def match_request(
     """:func:`match` for a request's raw WSGI path, method and query, on
     an adapter bound to its host, script root and scheme (the query is
     decoded only if Werkzeug answers: a redirect keeps it)."""
-    path = decode_wsgi(path_info)
-    found = _compiled(bound, path, method)
-    if found is not None:
-        return found
+    path = path_info if path_info.isascii() else decode_wsgi(path_info)
+    if _router is not None:
+        found = _router.match_adapter(bound, path, method)
+        if found is not None:
+            return found
     rule, values = bound.match(
         path, method, return_rule=True, query_args=decode_wsgi(query_string)
     )
@@ -82,16 +81,10 @@ def match_request(
 def _compiled(
     adapter: MapAdapter, path_info: str, method: str
 ) -> tuple[Rule, dict[str, t.Any]] | None:
-    """The compiled router's plain match, as ``MapAdapter.match`` finds
-    the domain and normalizes the path and method; None if it has none."""
-    if _router is None or type(adapter).match is not _MATCH:
+    """The compiled router's plain match, or None if it has none."""
+    if _router is None:
         return None
-    url_map = adapter.map
-    domain = adapter.server_name
-    if not url_map.host_matching and adapter.subdomain is not None:
-        domain = adapter.subdomain
-    path = f"/{path_info.lstrip('/')}" if path_info else ""
-    return _router.match(url_map, domain, path, method.upper(), adapter.websocket)
+    return _router.match_adapter(adapter, path_info, method)
 
 
 def adapter_for(

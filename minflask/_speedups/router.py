@@ -41,6 +41,7 @@ from werkzeug.routing import (
     FloatConverter,
     IntegerConverter,
     Map,
+    MapAdapter,
     PathConverter,
     Rule,
     RuleFactory,
@@ -698,6 +699,34 @@ def match(
         if router is None:
             return None
     return router.match(domain, path, method, websocket)
+
+
+_MATCH = MapAdapter.match
+
+
+def match_adapter(
+    adapter: MapAdapter, path_info: str, method: str
+) -> tuple[Rule, dict[str, t.Any]] | None:
+    """:func:`match` for what ``adapter.match(path_info, method)`` would
+    match: the adapter's domain part, the path and method normalized as
+    Werkzeug does. None also for an adapter class with its own ``match``."""
+    if type(adapter).match is not _MATCH:
+        return None
+    url_map = adapter.map
+    state: Routes | None = url_map.__dict__.get(_ROUTES)
+    if state is None:
+        return None
+    router = state.router
+    if router is None or router.redirect_defaults != url_map.redirect_defaults:
+        router = state.compiled(url_map)
+        if router is None:
+            return None
+    domain = adapter.server_name
+    if not url_map.host_matching and adapter.subdomain is not None:
+        domain = adapter.subdomain
+    if path_info[:1] != "/" or path_info[1:2] == "/":
+        path_info = f"/{path_info.lstrip('/')}" if path_info else ""
+    return router.match(domain, path_info, method.upper(), adapter.websocket)
 
 
 def build_version(url_map: Map, endpoint: str) -> int | None:
