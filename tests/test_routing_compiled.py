@@ -294,3 +294,23 @@ def test_apps_with_replaced_maps_still_match() -> None:
     assert client.get("/before").data == b"before"
     assert client.get("/after").data == b"after"
     assert client.get("/after/").status_code == 404
+
+
+def test_rules_the_router_does_not_mirror_leave_the_map_to_werkzeug() -> None:
+    class OwnCompile(Rule):
+        def compile(self) -> None:
+            super().compile()
+
+    for rule, options in [
+        # A host with a slash: Werkzeug splits it into two parts.
+        (Rule("/x", endpoint="x", host="a/b"), {"host_matching": True}),
+        (OwnCompile("/x", endpoint="x"), {}),
+    ]:
+        url_map = Map(**options)
+        _routing.watch(url_map)
+        url_map.add(Rule("/y", endpoint="y", host="a" if options else None))
+        url_map.add(rule)  # accepted, as Werkzeug accepts it
+        assert not router.routes(url_map).known  # type: ignore[union-attr]
+        adapter = url_map.bind("a", path_info="/y")
+        assert _routing.match(adapter)[0].endpoint == "y"
+        assert router.match_adapter(adapter, "/y", "GET") is None

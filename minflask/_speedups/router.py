@@ -603,6 +603,18 @@ class Routes:
         #: Rules added so far (part of url_for's cache key).
         self.version = 0
 
+    def note(self, rule: Rule) -> None:
+        """Parse a rule just added, with the converters it was bound with."""
+        cls = type(rule)
+        if cls.compile is not Rule.compile or cls.bind is not Rule.bind:
+            raise _Unsupported(rule.rule)
+        parsed = parse_rule(rule)
+        self.parsed.append(parsed)
+        pure = cls is Rule and all(
+            type(converter) in PURE_CONVERTERS for _, converter in parsed.converters
+        )
+        self.pure[rule.endpoint] = self.pure.get(rule.endpoint, True) and pure
+
     def compiled(self, url_map: Map) -> Router | None:
         router = self.router
         if router is None or router.redirect_defaults != url_map.redirect_defaults:
@@ -653,37 +665,24 @@ def watch(url_map: Map) -> Routes:
         state.version += 1
         try:
             original_add(rulefactory)
-            if state.known:
-                for rule in rules:
-                    if not _mirrored(rule):
-                        state.known = False
-                        break
-                    parsed = parse_rule(rule)
-                    state.parsed.append(parsed)
-                    state.pure[rule.endpoint] = state.pure.get(
-                        rule.endpoint, True
-                    ) and (
-                        type(rule) is Rule
-                        and all(
-                            type(c) in PURE_CONVERTERS for _, c in parsed.converters
-                        )
-                    )
         except BaseException:
-            state.known = False
+            state.known = False  # which of the rules were added is unclear
             raise
         finally:
             state.router = None
+        if state.known:
+            try:
+                for rule in rules:
+                    state.note(rule)
+            except Exception:
+                # A rule Werkzeug accepts but this router does not mirror
+                # (a host with a slash, a Rule class compiling its own way).
+                state.known = False
 
     add.__doc__ = original_add.__doc__
     url_map.__dict__["add"] = add
     url_map.__dict__[_ROUTES] = state
     return state
-
-
-def _mirrored(rule: Rule) -> bool:
-    """Whether the rule compiles as Werkzeug's own class does."""
-    cls = type(rule)
-    return cls.compile is Rule.compile and cls.bind is Rule.bind
 
 
 def match(
