@@ -35,7 +35,9 @@ def compiled(url_map: Map) -> bool:
     if _router is None:
         return False
     state = _router.routes(url_map)
-    return state is not None and state.router is not None
+    if state is None or state.router is None:
+        return False
+    return state.router.version == state.version
 
 
 def match(

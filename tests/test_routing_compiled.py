@@ -314,3 +314,15 @@ def test_rules_the_router_does_not_mirror_leave_the_map_to_werkzeug() -> None:
         adapter = url_map.bind("a", path_info="/y")
         assert _routing.match(adapter)[0].endpoint == "y"
         assert router.match_adapter(adapter, "/y", "GET") is None
+
+
+def test_compiled_reports_when_the_next_match_compiles() -> None:
+    app = Flask(__name__)
+    app.add_url_rule("/", "index", lambda: "index")
+    assert not _routing.compiled(app.url_map)  # nothing matched yet
+    assert app.test_client().get("/").data == b"index"
+    assert _routing.compiled(app.url_map)
+    app.url_map.add(Rule("/raw", endpoint="index"))
+    assert not _routing.compiled(app.url_map)
+    assert app.test_client().get("/raw").data == b"index"
+    assert _routing.compiled(app.url_map)

@@ -289,6 +289,9 @@ _Found = tuple[_Target, list[str]]
 class Router:
     """The state machine of one map's rules, in the order they were added."""
 
+    #: The number of rules added to the map when it was compiled.
+    version = -1
+
     def __init__(self, url_map: Map, parsed: list[ParsedRule]) -> None:
         self.url_map = url_map
         self.redirect_defaults = url_map.redirect_defaults
@@ -589,7 +592,7 @@ class _Listed(RuleFactory):
 
 class Routes:
     """A watched map's rules in the order they were added, and the router
-    compiled from them (dropped whenever a rule is added)."""
+    last compiled from them (stale once ``version`` has moved on)."""
 
     __slots__ = ("known", "parsed", "pure", "router", "version")
 
@@ -616,10 +619,18 @@ class Routes:
         self.pure[rule.endpoint] = self.pure.get(rule.endpoint, True) and pure
 
     def compiled(self, url_map: Map) -> Router | None:
+        """The router for the rules added so far, compiled if it is not
+        (None when the map is left to Werkzeug)."""
         router = self.router
-        if router is None or router.redirect_defaults != url_map.redirect_defaults:
+        if (
+            router is None
+            or router.version != self.version
+            or router.redirect_defaults != url_map.redirect_defaults
+        ):
             if not self.known:
                 return None
+            # Read before the rules: a rule added meanwhile makes it stale.
+            version = self.version
             try:
                 router = Router(url_map, self.parsed)
             except Exception:
@@ -627,6 +638,7 @@ class Routes:
                 # converter weights that do not compare): Werkzeug's alone.
                 self.known = False
                 return None
+            router.version = version
             self.router = router
         return router
 
@@ -661,23 +673,23 @@ def watch(url_map: Map) -> Routes:
         else:
             rules = list(rulefactory.get_rules(url_map))
             rulefactory = _Listed(rules)
-        state.router = None
-        state.version += 1
         try:
             original_add(rulefactory)
+            if state.known:
+                try:
+                    for rule in rules:
+                        state.note(rule)
+                except Exception:
+                    # A rule Werkzeug accepts but this router does not
+                    # mirror (a host with a slash, a Rule class compiling
+                    # its own way).
+                    state.known = False
         except BaseException:
             state.known = False  # which of the rules were added is unclear
             raise
         finally:
-            state.router = None
-        if state.known:
-            try:
-                for rule in rules:
-                    state.note(rule)
-            except Exception:
-                # A rule Werkzeug accepts but this router does not mirror
-                # (a host with a slash, a Rule class compiling its own way).
-                state.known = False
+            # Last: a router compiled from fewer rules is now stale.
+            state.version += 1
 
     add.__doc__ = original_add.__doc__
     url_map.__dict__["add"] = add
@@ -690,13 +702,9 @@ def match(
 ) -> tuple[Rule, dict[str, t.Any]] | None:
     """The map's plain match (see :meth:`Router.match`), or None."""
     state: Routes | None = url_map.__dict__.get(_ROUTES)
-    if state is None:
+    router = None if state is None else state.compiled(url_map)
+    if router is None:
         return None
-    router = state.router
-    if router is None or router.redirect_defaults != url_map.redirect_defaults:
-        router = state.compiled(url_map)
-        if router is None:
-            return None
     return router.match(domain, path, method, websocket)
 
 
@@ -716,7 +724,11 @@ def match_adapter(
     if state is None:
         return None
     router = state.router
-    if router is None or router.redirect_defaults != url_map.redirect_defaults:
+    if (
+        router is None
+        or router.version != state.version
+        or router.redirect_defaults != url_map.redirect_defaults
+    ):
         router = state.compiled(url_map)
         if router is None:
             return None
