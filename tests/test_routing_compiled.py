@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import typing as t
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import BaseConverter, Map, Rule, ValidationError
 
 from minflask import Flask, _routing
@@ -326,3 +327,25 @@ def test_compiled_reports_when_the_next_match_compiles() -> None:
     assert not _routing.compiled(app.url_map)
     assert app.test_client().get("/raw").data == b"index"
     assert _routing.compiled(app.url_map)
+
+
+def test_refused_value_after_a_refused_method_is_werkzeugs_405() -> None:
+    """Werkzeug stops at a converter's ValidationError and answers with what
+    the rules tried before refused: here a 405 listing POST and PUT."""
+    url_map = Map(converters=CONVERTERS)
+    _routing.watch(url_map)
+    url_map.add(Rule("/b/<int:v>", endpoint="post", methods=["POST", "PUT"]))
+    url_map.add(Rule("/b/<even:v>", endpoint="get", methods=["GET"]))
+    url_map.add(Rule("/b/<v>", endpoint="later"))  # never tried: Werkzeug stops
+    for path in ["/b/3", "/b/4"]:
+        adapter = url_map.bind("a.test", path_info=path)
+        ours = outcome(lambda a=adapter: _routing.match(a))
+        assert ours == outcome(lambda a=adapter: a.match(return_rule=True))
+        assert ours[1] == 1  # the converter ran once
+    # Both answered by the router itself.
+    assert router.match(url_map, "", "/b/4", "GET", False) is not None
+    with pytest.raises(MethodNotAllowed):
+        router.match(url_map, "", "/b/3", "GET", False)
+    error = outcome(lambda: _routing.match(url_map.bind("a.test", path_info="/b/3")))
+    assert error[0][0].__name__ == "MethodNotAllowed"
+    assert dict(error[0][2])["Allow"] in ("POST, PUT", "PUT, POST")
