@@ -28,16 +28,16 @@ def watch(url_map: Map) -> None:
         _router.watch(url_map)
 
 
-def compiled(url_map: Map) -> bool:
-    """Whether matching ``url_map`` is ready: False when the next match
-    compiles the router first (rules were added since the last match, or
-    none yet), or when there is no compiled router."""
+def needs_compiling(url_map: Map) -> bool:
+    """Whether the next match of ``url_map`` compiles the router first
+    (no match since rules were added). False without the compiled router,
+    or for a map left to Werkzeug (whose own state is not public)."""
     if _router is None:
         return False
     state = _router.routes(url_map)
-    if state is None or state.router is None:
+    if state is None or not state.known:
         return False
-    return state.router.version == state.version
+    return state.router is None or state.router.version != state.version
 
 
 def match(

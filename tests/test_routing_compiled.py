@@ -317,16 +317,20 @@ def test_rules_the_router_does_not_mirror_leave_the_map_to_werkzeug() -> None:
         assert router.match_adapter(adapter, "/y", "GET") is None
 
 
-def test_compiled_reports_when_the_next_match_compiles() -> None:
+def test_needs_compiling_says_when_the_next_match_compiles() -> None:
     app = Flask(__name__)
     app.add_url_rule("/", "index", lambda: "index")
-    assert not _routing.compiled(app.url_map)  # nothing matched yet
+    assert _routing.needs_compiling(app.url_map)  # nothing matched yet
     assert app.test_client().get("/").data == b"index"
-    assert _routing.compiled(app.url_map)
+    assert not _routing.needs_compiling(app.url_map)
     app.url_map.add(Rule("/raw", endpoint="index"))
-    assert not _routing.compiled(app.url_map)
+    assert _routing.needs_compiling(app.url_map)
     assert app.test_client().get("/raw").data == b"index"
-    assert _routing.compiled(app.url_map)
+    assert not _routing.needs_compiling(app.url_map)
+    # A map left to Werkzeug: nothing of ours to compile.
+    app.url_map = Map([Rule("/", endpoint="index")])
+    assert app.test_client().get("/").data == b"index"
+    assert not _routing.needs_compiling(app.url_map)
 
 
 def test_refused_value_after_a_refused_method_is_werkzeugs_405() -> None:
