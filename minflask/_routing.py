@@ -2,8 +2,8 @@
 router of :mod:`minflask._speedups.router` in front where it is installed.
 
 :func:`match` returns what ``MapAdapter.match(return_rule=True)`` returns:
-the compiled router answers a plain match, ``MapAdapter.match`` the rest
-(redirects, 404, 405). :func:`build` is
+the compiled router answers a plain match or a plain 404,
+``MapAdapter.match`` the rest (redirects, 405). :func:`build` is
 ``MapAdapter.build``, with its URL remembered where that is a pure
 function of its inputs (``url_for``: a page often links to the same
 places, on every request).
@@ -48,8 +48,8 @@ def match(
 ) -> tuple[Rule, dict[str, t.Any]]:
     """``adapter.match(path_info, method, return_rule=True,
     query_args=query_args)`` (by default the adapter's own path, method
-    and query): the compiled router answers a plain match, and
-    ``MapAdapter.match`` everything else (redirects, 404, 405, websocket
+    and query): the compiled router answers a plain match or a plain 404,
+    and ``MapAdapter.match`` everything else (redirects, 405, websocket
     mismatches), before any converter has run. A converter that rejects
     its value in a plain match raises the NotFound or MethodNotAllowed
     Werkzeug would raise."""

@@ -13,9 +13,10 @@ The map (one row per module; keep it current when adding one):
 =====================  ==========================================  =============
 module                 what it replaces                            used by
 =====================  ==========================================  =============
-``router``             ``MapAdapter.match`` for plain matches (a    ``_routing``
-                       state machine compiled from public rule
-                       data; redirects, 404, 405 stay Werkzeug's),
+``router``             ``MapAdapter.match`` for plain matches and   ``_routing``
+                       plain 404s (a state machine compiled from
+                       public rule data; redirects and 405 stay
+                       Werkzeug's),
                        and decides which ``url_for`` URLs may be
                        remembered
 =====================  ==========================================  =============
