@@ -78,6 +78,12 @@ URL_PARTS = [
     "x y",
     UUID,
     "A",
+    # Digits of another script (\d matches them and int() reads them) and
+    # decoded newlines, which a WSGI server may pass through.
+    "\u0663",
+    "4\u0663",
+    "12\n",
+    "a\nb",
 ]
 METHODS = ["GET", "POST", "PUT"]
 
@@ -176,7 +182,7 @@ def example_url(string: str, draw: st.DrawFn) -> str:
             if converter.startswith("uuid"):
                 out.append(UUID)
             elif converter.startswith(("int", "even")):
-                out.append(draw(st.sampled_from(["1", "2", "42", "07"])))
+                out.append(draw(st.sampled_from(["1", "2", "42", "07", "\u0664"])))
             elif converter.startswith("float"):
                 out.append("1.5")
             elif converter.startswith(("path", "slashy")):

@@ -273,10 +273,23 @@ class _State:
     rules: list[_Target] = field(default_factory=list)
     #: For a state reached through static parts only: what a URL ending
     #: here gets (see :meth:`Router._leaf_table`), and its dynamic
-    #: transitions as (match, group names, what a URL ending there gets).
+    #: transitions as (how to test a part, match, group names, what a URL
+    #: ending there gets).
     leaf: _Table | None = None
-    plan: tuple[tuple[t.Any, tuple[str, ...], _Table], ...] = ()
+    plan: tuple[tuple[str, t.Any, tuple[str, ...], _Table], ...] = ()
 
+
+#: How a prefix state's plan tests a last part against a transition: its
+#: regular expression, or, for the two commonest patterns (one variable
+#: filling the part), a string check that accepts exactly the same parts
+#: (``\d`` is Unicode's decimal digits, as ``str.isdecimal``; a last part
+#: has no "/" and is not empty).
+_REGEX, _DIGITS, _ANY = "regex", "digits", "any"
+_WHOLE_PART = {
+    r"(?P<_mf0>\d+)\Z": _DIGITS,
+    r"(?P<_mf0>[^/]+)\Z": _ANY,
+    r"(?P<_mf0>[^/]{1,})\Z": _ANY,
+}
 
 #: What a static URL's table says when the walk must go on (backtrack).
 _WALK = object()
@@ -351,7 +364,12 @@ class Router:
             self.states[(domain, "/".join(path))] = child
             child.leaf = self._leaf_table(child)
             child.plan = tuple(
-                (edge.match, edge.names, self._leaf_table(edge.state))
+                (
+                    _WHOLE_PART.get(edge.part.content, _REGEX),
+                    edge.match,
+                    edge.names,
+                    self._leaf_table(edge.state),
+                )
                 for edge in child.dynamic
             )
             self._index(domain, child, path)
@@ -494,10 +512,19 @@ class Router:
                 # All parts but the last static: the walk tries the last
                 # one here first (it has no static transition for it, or
                 # the whole path would be in ``states``).
-                for edge_match, names, table in state.plan:
-                    m = edge_match(last)
-                    if m is None:
+                for kind, edge_match, names, table in state.plan:
+                    if kind is _REGEX:
+                        m = edge_match(last)
+                        if m is None:
+                            continue
+                        if len(names) == 1:
+                            raw = [m.group(names[0])]
+                        else:
+                            raw = list(m.group(*names))
+                    elif kind is _DIGITS and not last.isdecimal():
                         continue
+                    else:
+                        raw = [last]  # the whole part is the one variable
                     if websocket:
                         outcome = table[2].get(method, table[3])
                     else:
@@ -510,7 +537,7 @@ class Router:
                     if one is not None:
                         # The common case, inline: one variable.
                         try:
-                            single = {one[0]: one[1](m.group(names[0]))}
+                            single = {one[0]: one[1](raw[0])}
                         except ValidationError:
                             raise self._no_match(
                                 domain, path, method, websocket
@@ -518,10 +545,7 @@ class Router:
                         if outcome.defaults:
                             single.update(outcome.defaults)
                         return outcome.rule, single
-                    if len(names) == 1:
-                        found = outcome, [m.group(names[0])]
-                    else:
-                        found = outcome, list(m.group(*names))
+                    found = outcome, raw
                     break
         if found is None:
             seen = _Seen()
