@@ -274,6 +274,7 @@ class Flask(App):
         self.blueprints: dict[str, Blueprint] = {}
         self.extensions: dict[str, t.Any] = {}
         self.url_map = self.url_map_class(host_matching=host_matching)
+        _routing.watch(self.url_map)
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
         # INSPECTOR in the config switches the inspector on at the first
@@ -442,6 +443,7 @@ class Flask(App):
 
         rule_obj = self.url_rule_class(rule, methods=method_set, **options)
         rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
+        _routing.watch(self.url_map)  # in case url_map was replaced
         self.url_map.add(rule_obj)
         if view_func is not None:
             existing = self.view_functions.get(endpoint)
@@ -761,6 +763,7 @@ class Flask(App):
         external and need ``SERVER_NAME``.
         """
         req_ctx = _request_ctx_stack.top
+        hostless = False
         if req_ctx is not None:
             url_adapter = req_ctx.url_adapter
             if endpoint[:1] == ".":
@@ -768,6 +771,13 @@ class Flask(App):
                 endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
             if _external is None:
                 _external = _scheme is not None
+            if url_adapter is None:
+                # The request's Host was rejected: relative URLs still work
+                # (an error page links home); external ones need a host.
+                url_adapter = self._adapter_without_host(req_ctx.request)
+                hostless = self.config["SERVER_NAME"] is None
+                if hostless and _external:
+                    raise _host_rejected(req_ctx.request)
         else:
             app_ctx = _app_ctx_stack.top
             if app_ctx is not None and app_ctx.app is self:
@@ -790,7 +800,7 @@ class Flask(App):
             # url_adapter.build(...), remembered where that is exact.
             rv = _routing.build(
                 self._url_build_cache,
-                url_adapter,  # type: ignore[arg-type]
+                url_adapter,
                 endpoint,
                 values,
                 _method,
@@ -802,9 +812,26 @@ class Flask(App):
                 _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external
             )
             return self.handle_url_build_error(error, endpoint, values)
+        if hostless and (rv[:1] != "/" or rv[:2] == "//"):
+            # On another subdomain or host: only an external URL would do.
+            raise _host_rejected(req_ctx.request)  # type: ignore[union-attr]
         if _anchor is not None:
             rv = f"{rv}#{_url_quote(_anchor, safe=_ANCHOR_SAFE)}"
         return rv
+
+    def _adapter_without_host(self, request: Request) -> MapAdapter:
+        """An adapter for a request whose Host was rejected: bound to
+        ``SERVER_NAME`` if set (else to no usable host), the request's
+        script root and scheme, and the default subdomain."""
+        environ = request.environ
+        return self.url_map.bind(
+            self.config["SERVER_NAME"] or "invalid",
+            script_name=_routing.decode_wsgi(environ.get("SCRIPT_NAME", "")),
+            subdomain=None
+            if self.url_map.host_matching
+            else self.url_map.default_subdomain or "",
+            url_scheme=environ.get("wsgi.url_scheme", "http"),
+        )
 
     def redirect(self, location: str, code: int = 302) -> BaseResponse:
         """A redirect response made with this app's response class."""
@@ -1328,6 +1355,18 @@ def _request_blueprints() -> list[str]:
     """``request.blueprints`` of the active request: its scopes from the
     innermost blueprint out, without the app."""
     return _request_ctx().request.blueprints
+
+
+def _host_rejected(request: Request) -> RuntimeError:
+    """The error for an external URL asked for in a request whose Host
+    header was rejected."""
+    reason = request.routing_exception
+    why = f" ({reason})" if reason is not None else ""
+    return RuntimeError(
+        "Cannot build an external URL for this request: its Host header was"
+        f" rejected{why}, so the URL's host is unknown. Build a relative URL,"
+        " or set 'SERVER_NAME' to the application's own host."
+    )
 
 
 def _websocket_scheme(environ: WSGIEnvironment, scheme: str) -> str:

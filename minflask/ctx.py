@@ -270,15 +270,12 @@ class RequestContext:
         parts = self._url_parts
         found: t.Any
         try:
-            # The same answer as the adapter's match, found faster; None
-            # where Werkzeug would redirect, which the adapter then does.
+            # The adapter's match; with the deferred adapter, matched on the
+            # bound one with the request's path, method and query instead.
             if parts is not None:
-                bound, path_info, method, _ = parts
-                found = _routing.match(bound, _routing.decode_wsgi(path_info), method)
+                found = _routing.match_request(*parts)
             else:
                 found = _routing.match(self.url_adapter)  # type: ignore[arg-type]
-            if found is None:
-                found = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
         except HTTPException as e:
             self.request.routing_exception = e
             return

@@ -10,7 +10,15 @@ import typing as t
 import pytest
 from werkzeug.routing import BuildError, Rule
 
-from minflask import Blueprint, Flask, current_app, g, request, url_for
+from minflask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    render_template_string,
+    request,
+    url_for,
+)
 from minflask.views import MethodView
 
 HERE = os.path.dirname(__file__)
@@ -620,3 +628,87 @@ def test_untrusted_host_is_not_cached(app, client):
     assert client.get("/ext", "http://good.test/").data == b"http://good.test/"
     assert client.get("/ext", "http://evil.test/").status_code == 400
     assert all(key[0] != "evil.test" for key in app._bind_cache)
+
+
+# -- a request whose Host was rejected ------------------------------------------
+
+REJECTED_HOSTS = ["a..b", "h" * 4000]
+
+
+@pytest.mark.parametrize("host", REJECTED_HOSTS)
+def test_relative_url_for_works_in_the_400_page_of_a_rejected_host(app, host):
+    @app.errorhandler(400)
+    def bad_request(error):
+        return render_template_string(
+            "bad host, go <a href='{{ url_for('index') }}'>home</a>"
+        ), 400
+
+    rv = app.test_client().get("/", headers={"Host": host})
+    assert rv.status_code == 400
+    assert rv.data == b"bad host, go <a href='/'>home</a>"
+
+
+@pytest.mark.parametrize("host", REJECTED_HOSTS)
+def test_external_url_for_with_a_rejected_host_says_why(app, host):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # let the 500 handler answer
+    seen: list[BaseException] = []
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return url_for("index", _external=True)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        seen.append(error.original_exception)
+        return f"failed, see {url_for('hello', name='x')}", 500
+
+    rv = app.test_client().get("/", headers={"Host": host})
+    assert rv.status_code == 500
+    assert rv.data == b"failed, see /hello/x"
+    (error,) = seen
+    assert isinstance(error, RuntimeError)
+    assert "Host header was rejected" in str(error)
+    assert "400 Bad Request" in str(error)
+
+
+def test_untrusted_host_error_page_builds_relative_urls(app, client):
+    app.config["TRUSTED_HOSTS"] = ["good.test"]
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return f"{type(error).__name__} {url_for('hello', name='ann', q=1)}", 400
+
+    rv = client.get("/", "http://evil.test/")
+    assert rv.status_code == 400
+    assert rv.data == b"SecurityError /hello/ann?q=1"
+
+
+def test_rejected_host_keeps_the_script_root_and_uses_server_name(app):
+    @app.errorhandler(400)
+    def bad_request(error):
+        return f"{url_for('index')} {url_for('index', _external=True)}", 400
+
+    client = app.test_client()
+    overrides = {"HTTP_HOST": "evil.test", "SCRIPT_NAME": "/root"}
+    app.config.update(SERVER_NAME="example.test", TRUSTED_HOSTS=["example.test"])
+    rv = client.get("/", environ_overrides=overrides)
+    assert rv.status_code == 400
+    # SERVER_NAME is the app's own host: external URLs can use it.
+    assert rv.data == b"/root/ http://example.test/root/"
+
+
+def test_rejected_host_refuses_urls_on_other_subdomains(app):
+    app.add_url_rule("/api", "api", lambda: "api", subdomain="api")
+    seen: list[BaseException] = []
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        try:
+            return url_for("api")
+        except RuntimeError as e:
+            seen.append(e)
+            return url_for("index"), 400
+
+    rv = app.test_client().get("/", headers={"Host": "a..b"})
+    assert rv.data == b"/"
+    assert "Host header was rejected" in str(seen[0])

@@ -13,6 +13,12 @@ The map (one row per module; keep it current when adding one):
 =====================  ==========================================  =============
 module                 what it replaces                            used by
 =====================  ==========================================  =============
+``router``             ``MapAdapter.match`` for plain matches and   ``_routing``
+                       plain 404s (a state machine compiled from
+                       public rule data; redirects and 405 stay
+                       Werkzeug's),
+                       and decides which ``url_for`` URLs may be
+                       remembered
 ``response``           Werkzeug's Response constructor and WSGI    ``wrappers``
                        call, for a one-chunk body with default     (Response)
                        headers: two header values recorded, sent
