@@ -1,6 +1,9 @@
 """The inspector in a real headless Chromium, against the demo started with
 ``python -m demo --debug --inspect``. Writes the screenshots in
-docs/inspector.md (docs/inspector-*.png), so they are always current.
+docs/inspector.md (docs/inspector-*.png), so they are always current: a
+screenshot is rewritten when the page's layout (its elements and classes,
+at that viewport) or the inspector's templates and static files changed,
+and kept otherwise, so timings and ids alone do not churn the images.
 
 Skips without the browser or Playwright, except under CI=true (see
 tests/test_demo_e2e.py, whose browser fixture this uses).
@@ -8,6 +11,7 @@ tests/test_demo_e2e.py, whose browser fixture this uses).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -30,6 +34,39 @@ if t.TYPE_CHECKING:
 
 DOCS = ROOT / "docs"
 INSPECTOR = "/_minflask/inspector/"
+#: Screenshot name -> the layout key it was taken at (see save_screenshot).
+SHOTS_INDEX = DOCS / "inspector-screenshots.json"
+INSPECTOR_FILES = ROOT / "minflask" / "inspector"
+
+
+def layout_key(page: Page) -> str:
+    """What a screenshot of ``page`` shows apart from its text: the
+    elements and their classes, the viewport, and the inspector's own
+    templates, styles and scripts."""
+    structure = page.evaluate(
+        "() => Array.from(document.querySelectorAll('body *'),"
+        " e => e.tagName + '.' + (e.getAttribute('class') || '')).join(' ')"
+    )
+    digest = hashlib.sha256(f"{page.viewport_size}\n{structure}".encode())
+    for file in sorted(INSPECTOR_FILES.rglob("*")):
+        if file.suffix in (".html", ".css", ".js"):
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def save_screenshot(page: Page, name: str, **options: t.Any) -> None:
+    """Take a screenshot of ``page``; write it to docs/``name`` only when
+    its layout key differs from the one recorded for that file."""
+    image = page.screenshot(**options)
+    assert image.startswith(b"\x89PNG")
+    key = layout_key(page)
+    index = json.loads(SHOTS_INDEX.read_text("utf-8")) if SHOTS_INDEX.exists() else {}
+    path = DOCS / name
+    if index.get(name) == key and path.exists():
+        return
+    path.write_bytes(image)
+    index[name] = key
+    SHOTS_INDEX.write_text(json.dumps(index, indent=2, sort_keys=True) + "\n", "utf-8")
 
 
 @pytest.fixture
@@ -135,7 +172,7 @@ def test_inspector_shows_the_demo_requests(
     expect(rows.filter(has_text="GET").filter(has_text=" 200")).to_have_count(0)
     page.select_option("#filter-status", "")
     no_horizontal_scroll(page)
-    page.screenshot(path=str(DOCS / "inspector-list-1280.png"))
+    save_screenshot(page, "inspector-list-1280.png")
 
     # One request: the login POST, its password masked.
     login_row.locator("a.path").click()
@@ -164,7 +201,7 @@ def test_inspector_shows_the_demo_requests(
     expect(hit).to_have_attribute("data-n", str(line))
     expect(hit).to_contain_text("login")  # the def or its decorator
     no_horizontal_scroll(page)
-    page.screenshot(path=str(DOCS / "inspector-request-1280.png"), full_page=False)
+    save_screenshot(page, "inspector-request-1280.png", full_page=False)
 
     # Export: the same JSON shape as `minflask trace --format json`.
     export = page.locator("#export").get_attribute("href")
@@ -186,14 +223,14 @@ def test_inspector_shows_the_demo_requests(
         "app.wsgi_app(): GET /stocks/"
     )
     expect(page.locator("#compare.two")).to_be_attached()
-    page.screenshot(path=str(DOCS / "inspector-replay-1280.png"))
+    save_screenshot(page, "inspector-replay-1280.png")
 
     # 390 px wide: no sideways scroll on the list or a request.
     phone = open_page(browser, 390, 844)
     phone.goto(base + INSPECTOR)
     expect(phone.locator("#requests tbody tr").first).to_be_visible()
     no_horizontal_scroll(phone)
-    phone.screenshot(path=str(DOCS / "inspector-list-390.png"))
+    save_screenshot(phone, "inspector-list-390.png")
     phone.locator("#requests tbody tr a.path").first.click()
     expect(phone.locator("body[data-ready]")).to_be_attached()
     # From the keyboard: a step with a file is a button.
@@ -201,4 +238,4 @@ def test_inspector_shows_the_demo_requests(
     phone.keyboard.press("Enter")
     expect(phone.locator("#source")).to_be_visible()
     no_horizontal_scroll(phone)
-    phone.screenshot(path=str(DOCS / "inspector-request-390.png"))
+    save_screenshot(phone, "inspector-request-390.png")
