@@ -29,7 +29,7 @@ from minflask import (
     render_template_string,
     session,
 )
-from minflask.sessions import SqliteSessionInterface
+from minflask.sessions import SessionStoreUnavailable, SqliteSessionInterface
 from tests.redis_server import own_redis_server as own_redis_server
 from tests.test_server_sessions import (
     close_store,
@@ -371,3 +371,21 @@ def test_late_opens_without_the_speedups(tmp_path: Path) -> None:
         blocked=True,
     )
     assert out.splitlines() == ["200 done None", "404 [] None"]
+
+
+def test_code_in_a_test_request_context_counts_as_a_view(app: Flask) -> None:
+    """Outside a dispatch, as in a test or a script, reading the session
+    raises as in a view; the teardown when the context ends does not."""
+    seen: list[t.Any] = []
+
+    @app.teardown_request
+    def audit(exc: BaseException | None) -> None:
+        seen.append(dict(session))
+
+    cookie = f"session={signed_cookie(app)}"
+    ctx = app.test_request_context("/get/user", headers={"Cookie": cookie})
+    with ctx, pytest.raises(SessionStoreUnavailable):
+        session.get("user")
+    with app.test_request_context("/get/user", headers={"Cookie": cookie}):
+        pass
+    assert seen == [{}, {}]
