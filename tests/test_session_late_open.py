@@ -5,8 +5,9 @@ whose layout shows flashed messages), an ``after_request`` function, a
 page. The request keeps its own answer (a 404 stays a 404, the view's 200
 goes out); the session reads as empty there.
 
-Against real stores: Redis on a closed port and stopped, an SQLite file
-that cannot be opened or is locked by another connection. Each case runs
+Against real stores: Redis on a closed port, stopped, and hung with
+SIGSTOP, an SQLite file that cannot be opened or is locked by another
+connection. Each case runs
 on both roads a request can take: the plain one of
 :mod:`minflask._speedups.dispatch` and the named methods of ``app.py``,
 and once in an interpreter where ``minflask._speedups`` cannot be imported.
@@ -15,7 +16,9 @@ and once in an interpreter where ``minflask._speedups`` cannot be imported.
 from __future__ import annotations
 
 import logging
+import signal
 import sqlite3
+import time
 import typing as t
 from pathlib import Path
 
@@ -30,6 +33,7 @@ from minflask import (
     session,
 )
 from minflask.sessions import SessionStoreUnavailable, SqliteSessionInterface
+from tests.redis_server import RedisServer
 from tests.redis_server import own_redis_server as own_redis_server
 from tests.test_server_sessions import (
     close_store,
@@ -389,3 +393,51 @@ def test_code_in_a_test_request_context_counts_as_a_view(app: Flask) -> None:
     with app.test_request_context("/get/user", headers={"Cookie": cookie}):
         pass
     assert seen == [{}, {}]
+
+
+def test_a_streamed_body_reading_the_session(app: Flask, road: str) -> None:
+    """A generator kept in the request context runs after the view
+    returned, while the response is sent: the body still goes out."""
+    from minflask import stream_with_context
+
+    @app.route("/stream")
+    def stream() -> t.Any:
+        def body() -> t.Iterator[str]:
+            yield "hello "
+            yield repr(session.get("user"))
+
+        return stream_with_context(body())
+
+    response = logged_in_client(app).get("/stream")
+    assert (response.status_code, response.data) == (200, b"hello None")
+
+
+def test_a_hung_redis_still_gives_the_404_page(
+    own_redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """Redis hung with SIGSTOP: the 404 page's read waits out the client
+    timeout once, then the page renders as a 404."""
+    app = make_app(
+        "redis", tmp_path, TESTING=False, SESSION_REDIS_URL=own_redis_server.url
+    )
+    store_ann(app)
+
+    @app.errorhandler(404)
+    def not_found(e: Exception) -> tuple[str, int]:
+        return render_template_string(LAYOUT, body="no such page"), 404
+
+    process = own_redis_server.process
+    assert process is not None
+    process.send_signal(signal.SIGSTOP)
+    try:
+        began = time.monotonic()
+        response = logged_in_client(app).get("/no/such/page")
+        took = time.monotonic() - began
+    finally:
+        process.send_signal(signal.SIGCONT)
+    close_store(app)
+    assert (response.status_code, response.get_data(as_text=True)) == (
+        404,
+        EMPTY_LAYOUT.format("no such page"),
+    )
+    assert took < 7
