@@ -4,10 +4,11 @@ One handler for every HTTP error: under the API prefix it answers JSON
 (``{"status": 404, "error": "Not Found", "message": "..."}``), elsewhere it
 renders ``errors/<code>.html`` if there is one, else ``errors/error.html``.
 
-The handler itself never fails: if building the answer raises (the session
-store is down and the layout shows flashed messages, the Host was rejected
-and ``url_for`` cannot build, a template is broken), the cause is logged
-and the client gets a plain-text page with the right status instead of a 500.
+The handler itself never fails: if building the answer raises (a template
+is broken, an extension's context processor fails), the cause is logged and
+the client gets a plain-text page with the right status instead of a 500.
+(A session store that is down does not get here: in an error handler the
+session reads as empty, so the page renders as usual, logged out.)
 """
 
 from __future__ import annotations

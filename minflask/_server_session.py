@@ -5,9 +5,12 @@ the stores themselves (:mod:`minflask._session_sqlite`,
 
 A store can fail. What the app sees then (see ``docs/sessions.md``):
 
-- opening the session raises :exc:`SessionStoreUnavailable` (a 503), once:
-  the rest of the request (the 503 page, a layout that shows flashed
-  messages) gets an empty session that refuses writes;
+- opening the session while the view (or a before_request hook) runs
+  raises :exc:`SessionStoreUnavailable` (a 503), once: the rest of the
+  request (the 503 page, a layout that shows flashed messages) gets an
+  empty :class:`UnavailableSession`. Opening it once the answer is decided
+  (an error handler, after_request, teardown) gives that session at once
+  (the request context decides: ``RequestContext._open_session``);
 - saving it after the view answered is logged, signalled
   (:data:`minflask.signals.session_save_failed`) and skipped: the view's
   response goes out without the session change;
@@ -32,6 +35,7 @@ from werkzeug.datastructures import CallbackDict
 from werkzeug.exceptions import ServiceUnavailable
 
 from . import signals
+from .globals import _request_ctx_stack
 from .sessions import (
     NullSession,
     SessionInterface,
@@ -124,17 +128,53 @@ class SessionStoreUnavailable(ServiceUnavailable):
     )
 
 
+def _checked_write(name: str) -> t.Any:
+    """``CallbackDict``'s method ``name``, run only once
+    :meth:`UnavailableSession._check_write` allows it."""
+    write = getattr(CallbackDict, name)
+
+    def method(self: UnavailableSession, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        self._check_write()
+        return write(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
 class UnavailableSession(NullSession):
     """The session for the rest of a request whose session could not be
     opened: empty, so an error page (flashed messages, a layout reading
-    ``session``) renders, and never saved. Every change raises
-    :exc:`SessionStoreUnavailable`, like the open did: a write that cannot
-    be stored (a logout, a login) must not look as if it worked."""
+    ``session``) renders, and never saved.
 
-    def _fail(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
-        raise SessionStoreUnavailable()
+    While the request's own dispatch runs (``before_request`` hooks, the
+    view), every change raises :exc:`SessionStoreUnavailable`, like the open
+    did: a write that cannot be stored (a logout, a login) must not look as
+    if it worked. Once the answer is decided (an error handler,
+    ``after_request``, teardown, or a URL that matched no view) a change is
+    kept for the rest of the request, never stored, and logged, as when
+    saving fails; see ``RequestContext._store_failure_raises``.
+    """
 
-    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail
+    _warned = False
+
+    def _check_write(self) -> None:
+        ctx = _request_ctx_stack.top
+        if ctx is None or ctx._store_failure_raises():
+            raise SessionStoreUnavailable()
+        if not self._warned:
+            self._warned = True
+            ctx.app.logger.warning(
+                "Session change not stored (the session store is unavailable):"
+                " it lasts for the rest of this request only."
+            )
+
+    __setitem__ = _checked_write("__setitem__")
+    __delitem__ = _checked_write("__delitem__")
+    clear = _checked_write("clear")
+    pop = _checked_write("pop")
+    popitem = _checked_write("popitem")
+    update = _checked_write("update")
+    setdefault = _checked_write("setdefault")
 
 
 class _CircuitBreaker:

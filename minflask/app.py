@@ -886,7 +886,9 @@ class Flask(App):
             if rv is None:
                 rv = self.dispatch_request()
         except Exception as e:
+            _request_ctx_stack.top._dispatch_done = True  # type: ignore[union-attr]
             rv = self.handle_user_exception(e)
+        _request_ctx_stack.top._dispatch_done = True  # type: ignore[union-attr]
         return self.finalize_request(rv)
 
     def preprocess_request(self) -> t.Any:

@@ -159,6 +159,9 @@ class RequestContext:
     #: Flashed messages taken from the session, once read.
     flashes: list[tuple[str, str]] | None = None
     _opened_session: SessionMixin | None = None
+    #: Set once the request's own dispatch (before_request hooks and the
+    #: view) has returned or raised; see :meth:`_store_failure_raises`.
+    _dispatch_done = False
     _url_adapter: MapAdapter | None = None
     #: With the app's own create_url_adapter, the adapter is made on first
     #: use from these (bound adapter, raw path, method, raw query): most
@@ -246,10 +249,43 @@ class RequestContext:
     def _session(self, value: SessionMixin | None) -> None:
         self._opened_session = value
 
+    def _store_failure_raises(self) -> bool:
+        """Whether a session store that cannot be reached fails the request
+        now (``SessionStoreUnavailable``, a 503).
+
+        Only while the request's own dispatch runs (before_request hooks,
+        the view) and a view is to answer it: the view cannot do its work.
+        Once the answer is decided (routing failed with a 404 or 405, the
+        view returned or raised, so an error handler, after_request or
+        teardown is running) the store must not change it.
+        """
+        return not self._dispatch_done and self.request.routing_exception is None
+
     def _open_session(self) -> SessionMixin:
-        """Open the session (a null one if the interface gives none)."""
+        """Open the session (a null one if the interface gives none).
+
+        When the store cannot be reached after the answer is decided (see
+        :meth:`_store_failure_raises`), the session reads as an empty
+        ``UnavailableSession`` instead of raising, and that is logged.
+        """
         interface = self.app.session_interface
-        session = interface.open_session(self.app, self.request)
+        try:
+            session = interface.open_session(self.app, self.request)
+        except Exception as e:
+            if self._store_failure_raises():
+                raise
+            from ._server_session import SessionStoreUnavailable, UnavailableSession
+
+            if not isinstance(e, SessionStoreUnavailable):
+                raise
+            self.app.logger.warning(
+                "Session store unavailable after the answer was decided (%s):"
+                " the session reads as empty for the rest of the request.",
+                "routing failed"
+                if not self._dispatch_done
+                else "error handler, after_request or teardown",
+            )
+            session = UnavailableSession()
         if session is None:
             session = interface.make_null_session(self.app)
         self._opened_session = session
@@ -303,6 +339,7 @@ class RequestContext:
             if last_pop:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
+                self._dispatch_done = True
                 self.app.do_teardown_request(exc)
                 self.request.close()
         finally:

@@ -204,19 +204,26 @@ def test_dead_store_gives_the_503_page_with_its_layout(
     assert response.get_json()["status"] == 503
 
 
-def test_dead_store_error_page_of_another_error_falls_back_to_plain_text(
-    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize("path", ["/no/such/page", "/static/nothing-here.css"])
+def test_dead_store_404_of_a_logged_in_user_is_the_normal_404_page(
+    app: Flask, client: FlaskClient, path: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A 404 raised before the session was read (here by a view that does
-    not need it); the 404 page's layout then reads the session and fails."""
+    """A page that does not exist is a 404 while the store is down, with
+    the demo's own 404 page, not a 503 or the plain-text fallback: on an
+    unrouted URL the user loader reads an empty session; the static view
+    raises its 404 before reading it, then the page's layout reads it."""
     app.view_functions["static"] = lambda filename: app.aborter(404)  # type: ignore[misc]
     kill_session_store(app)
-    with caplog.at_level(logging.ERROR):
-        response = client.get("/static/nothing-here.css")
+    with caplog.at_level(logging.WARNING):
+        response = client.get(path)
     assert response.status_code == 404
-    assert response.mimetype == "text/plain"
-    assert response.get_data(as_text=True).startswith("404 Not Found")
-    assert "The 404 error page failed" in caplog.text
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "Not Found" in html and "<nav" in html
+    # Shown as logged out: the session read as empty.
+    assert "Log in" in html
+    assert "error page failed" not in caplog.text
+    assert "the session reads as empty" in caplog.text
 
 
 def test_broken_error_template_falls_back_to_plain_text(

@@ -107,7 +107,9 @@ def serve(
                         view = app.ensure_sync(view)
                     rv = view(**request.view_args)  # type: ignore[arg-type]
                 except Exception as e:
+                    ctx._dispatch_done = True
                     rv = app.handle_user_exception(e)
+                ctx._dispatch_done = True
                 if type(rv) is str and app.response_class is Response:
                     # make_response(rv) is Response(rv): built directly.
                     response = Response.__new__(Response)
