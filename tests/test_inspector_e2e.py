@@ -40,12 +40,13 @@ INSPECTOR_FILES = ROOT / "minflask" / "inspector"
 
 
 def layout_key(page: Page) -> str:
-    """What a screenshot of ``page`` shows apart from its text: the
-    elements and their classes, the viewport, and the inspector's own
-    templates, styles and scripts."""
+    """What a screenshot of ``page`` shows apart from its text and counts:
+    the kinds of element (tag and classes) on it, the viewport, and the
+    inspector's own templates, styles and scripts. How many rows or steps
+    a run recorded (a browser's stray favicon request) does not count."""
     structure = page.evaluate(
-        "() => Array.from(document.querySelectorAll('body *'),"
-        " e => e.tagName + '.' + (e.getAttribute('class') || '')).join(' ')"
+        "() => Array.from(new Set(Array.from(document.querySelectorAll('body *'),"
+        " e => e.tagName + '.' + (e.getAttribute('class') || '')))).sort().join(' ')"
     )
     digest = hashlib.sha256(f"{page.viewport_size}\n{structure}".encode())
     for file in sorted(INSPECTOR_FILES.rglob("*")):
