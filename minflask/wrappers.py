@@ -210,7 +210,7 @@ class Request(_WerkzeugRequest):
     def close(self) -> None:
         """Close the uploaded files, if the body was parsed for any (most
         requests never parse one, and this runs after every request)."""
-        if "files" in self.__dict__:
+        if self.__dict__.get("files"):
             super().close()
 
     def _load_form_data(self) -> None:
