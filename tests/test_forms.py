@@ -391,3 +391,21 @@ def test_the_server_input_sees_the_same_reads(
     assert outcome(ours) == outcome(reference)
     assert inputs[0].asked == inputs[1].asked
     assert ours.stream.tell() == reference.stream.tell() == size
+
+
+@pytest.mark.parametrize("name", ["form", "args", "stream", "cookies"])
+def test_stored_attributes_behave_like_werkzeugs(name: str) -> None:
+    """Computed once, then the same object; setting replaces it, deleting
+    computes it afresh, as Werkzeug's cached_property does."""
+    for cls in (Request, PlainRequest):
+        req = cls(environ_for(b"a=1", QUERY_STRING="q=2", HTTP_COOKIE="c=3"))
+        first = getattr(req, name)
+        assert getattr(req, name) is first
+        assert req.__dict__[name] is first
+        replacement = object()
+        setattr(req, name, replacement)
+        assert getattr(req, name) is replacement
+        delattr(req, name)
+        assert name not in req.__dict__
+    assert Request(environ_for(b"a=1")).form.to_dict() == {"a": "1"}
+    assert Request(environ_for(b"", QUERY_STRING="q=2")).args.to_dict() == {"q": "2"}

@@ -32,7 +32,9 @@ from .memo import Memo
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.datastructures import MultiDict
 
-__all__ = ["load_urlencoded_form", "parse_urlencoded"]
+__all__ = ["load_urlencoded_form", "parse_urlencoded", "stored_property"]
+
+_T = t.TypeVar("_T")
 
 _URLENCODED = "application/x-www-form-urlencoded"
 
@@ -43,6 +45,33 @@ _standard_parsing: Memo[type, int] = Memo(256)
 #: ``_parses_like_werkzeug``'s answer for a class that also reads the body
 #: through minflask's ``Request.stream``.
 _OUR_STREAM = 2
+
+
+class stored_property(t.Generic[_T]):
+    """Werkzeug's ``cached_property`` for the request's ``form``, ``args``,
+    ``stream`` and ``cookies``, without the Python call on every later
+    read: computed on first access and kept in the instance ``__dict__``,
+    as Werkzeug keeps it, where attribute lookup finds it directly (this
+    descriptor defines no ``__set__``). Setting or deleting the attribute
+    sets or deletes that entry, as with Werkzeug's."""
+
+    def __init__(self, fget: t.Callable[[t.Any], _T]) -> None:
+        self.fget = fget
+        self.__name__ = fget.__name__
+        self.__doc__ = fget.__doc__
+        self.__module__ = fget.__module__
+
+    @t.overload
+    def __get__(self, obj: None, owner: type | None = None) -> stored_property[_T]: ...
+
+    @t.overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.__name__] = self.fget(obj)
+        return value
 
 
 def parse_urlencoded(text: str) -> list[tuple[str, str]]:
