@@ -7,6 +7,7 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.test import create_environ
 
 from minflask import Flask, g, request
@@ -131,3 +132,31 @@ def test_the_request_is_closed_and_freed(road: str) -> None:
     body = b"".join(app(environ, lambda s, h: None))
     assert body == b"Ada"
     assert environ["werkzeug.request"] is None
+
+
+@pytest.mark.parametrize("road", ROADS)
+def test_a_404_meets_its_handler_trap_and_overrides(road: str) -> None:
+    app = make_app(road)
+
+    @app.route("/")
+    def view() -> str:
+        return "ok"
+
+    stock = call(app, "/nowhere")
+    assert stock[0] == "404 NOT FOUND" and b"Not Found" in stock[1]
+
+    handled = make_app(road)
+    handled.register_error_handler(404, lambda e: ("gone", 404))
+    assert call(handled, "/nowhere") == ("404 NOT FOUND", b"gone")
+
+    trapped = make_app(road)
+    trapped.config["TRAP_HTTP_EXCEPTIONS"] = True
+    trapped.testing = True
+    with pytest.raises(NotFound):
+        call(trapped, "/nowhere")
+
+    class Teapot(Flask):
+        def handle_http_exception(self, e: HTTPException) -> t.Any:
+            return "teapot", 418
+
+    assert call(Teapot("teapot"), "/nowhere") == ("418 I'M A TEAPOT", b"teapot")

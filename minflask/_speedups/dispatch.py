@@ -28,7 +28,7 @@ import inspect
 import sys
 import typing as t
 
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from .. import signals
 from ..ctx import AppContext, RequestContext
@@ -67,6 +67,10 @@ _STEPS = frozenset(
         "do_teardown_appcontext",
         "create_url_adapter",
         "_bound_adapter",
+        "raise_routing_exception",
+        "handle_user_exception",
+        "trap_http_exception",
+        "handle_http_exception",
     )
 )
 
@@ -94,7 +98,7 @@ def serve(
         or app.before_request_funcs
         or app.url_value_preprocessors
         or app.after_request_funcs
-        or not _STEPS.isdisjoint(app.__dict__)
+        or not app.__dict__.keys().isdisjoint(_STEPS)
     ):
         return app.wsgi_app(environ, start_response)
 
@@ -155,16 +159,26 @@ def serve(
             ):
                 response = app.full_dispatch_request()
             else:
-                try:
-                    if request.routing_exception is not None:
-                        app.raise_routing_exception(request)
-                    view = app.view_functions[rule.endpoint]
-                    code = getattr(view, "__code__", None)
-                    if code is None or code.co_flags & _CO_COROUTINE:
-                        view = app.ensure_sync(view)
-                    rv = view(**request.view_args)  # type: ignore[arg-type]
-                except Exception as e:
-                    rv = app.handle_user_exception(e)
+                missing = request.routing_exception
+                if (
+                    type(missing) is NotFound
+                    and not app.error_handler_spec
+                    and not app.config["TRAP_HTTP_EXCEPTIONS"]
+                ):
+                    # What handle_user_exception gives for a plain 404 that
+                    # no handler and no TRAP_* setting claims: the error.
+                    rv: t.Any = missing
+                else:
+                    try:
+                        if missing is not None:
+                            app.raise_routing_exception(request)
+                        view = app.view_functions[rule.endpoint]
+                        code = getattr(view, "__code__", None)
+                        if code is None or code.co_flags & _CO_COROUTINE:
+                            view = app.ensure_sync(view)
+                        rv = view(**request.view_args)  # type: ignore[arg-type]
+                    except Exception as e:
+                        rv = app.handle_user_exception(e)
                 if type(rv) is str and app.response_class is Response:
                     # make_response(rv) is Response(rv): built directly.
                     response = Response.__new__(Response)
