@@ -33,6 +33,16 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.routing import Rule
 
 
+try:
+    from ._speedups.forms import load_urlencoded_form as _load_urlencoded_form
+    from ._speedups.forms import parse_urlencoded as _parse_urlencoded
+    from ._speedups.forms import stored_property as _stored_property
+except ImportError:  # the plain road: Werkzeug's parsers and cached_property
+    _load_urlencoded_form = None  # type: ignore[assignment]
+    _parse_urlencoded = None  # type: ignore[assignment]
+    _stored_property = cached_property  # type: ignore[assignment,misc]
+
+
 def _config_value(key: str, default: t.Any = None) -> t.Any:
     """A config value of the active app, or ``default`` with no app context."""
     ctx = _app_ctx_stack.top
@@ -182,7 +192,7 @@ class Request(_WerkzeugRequest):
         rule = self.url_rule
         return scope_order(None if rule is None else rule.endpoint)
 
-    @cached_property
+    @_stored_property
     def cookies(self) -> ImmutableMultiDict[str, str]:
         """The cookies sent with the request. Read from the environ's
         ``HTTP_COOKIE``, where a WSGI server puts them, rather than by
@@ -196,7 +206,7 @@ class Request(_WerkzeugRequest):
             self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class
         )
 
-    @cached_property
+    @_stored_property
     def args(self) -> MultiDict[str, str]:
         """The parsed query string: the same pairs as Werkzeug's ``args``
         (split by :func:`minflask._speedups.forms.parse_urlencoded` when the
@@ -207,10 +217,16 @@ class Request(_WerkzeugRequest):
             _parse_urlencoded(self.query_string.decode())
         )
 
+    @_stored_property
+    def form(self) -> ImmutableMultiDict[str, str]:
+        """Werkzeug's ``form``: the parsed form fields of the body."""
+        self._load_form_data()
+        return self.form
+
     def close(self) -> None:
         """Close the uploaded files, if the body was parsed for any (most
         requests never parse one, and this runs after every request)."""
-        if "files" in self.__dict__:
+        if self.__dict__.get("files"):
             super().close()
 
     def _load_form_data(self) -> None:
@@ -232,7 +248,7 @@ class Request(_WerkzeugRequest):
 
             explain_missing_files(self)
 
-    @cached_property
+    @_stored_property
     def stream(self) -> t.IO[bytes]:
         """Werkzeug's guarded input stream, wrapped in
         :class:`~minflask._request_body.ClientBody`: a body that breaks
@@ -479,13 +495,6 @@ class Response(_WerkzeugResponse):
             return super().max_cookie_size
         return int(value)
 
-
-try:
-    from ._speedups.forms import load_urlencoded_form as _load_urlencoded_form
-    from ._speedups.forms import parse_urlencoded as _parse_urlencoded
-except ImportError:  # the plain road: Werkzeug's parsers for bodies and queries
-    _load_urlencoded_form = None  # type: ignore[assignment]
-    _parse_urlencoded = None  # type: ignore[assignment]
 
 try:
     from ._speedups.response import build_plain as _build_plain

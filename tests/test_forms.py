@@ -350,3 +350,62 @@ def test_debug_mode_still_explains_missing_files(app: Flask) -> None:
     client = app.test_client()
     with pytest.raises(KeyError, match='add enctype="multipart/form-data"'):
         client.post("/", data=b"f=report.pdf", content_type=URLENCODED)
+
+
+class TricklingInput:
+    """A server's input that hands out at most ``most`` bytes per read and
+    records the size of every read asked of it."""
+
+    def __init__(self, data: bytes, most: int) -> None:
+        self.data = data
+        self.most = most
+        self.asked: list[int] = []
+
+    def read(self, size: int = -1) -> bytes:
+        self.asked.append(size)
+        piece = self.data[: min(size, self.most)]
+        self.data = self.data[len(piece) :]
+        return piece
+
+
+class TricklingInputInto(TricklingInput):
+    """The same, with ``readinto`` (which LimitedStream prefers)."""
+
+    def readinto(self, buffer: t.Any) -> int:
+        piece = self.read(len(buffer))
+        buffer[: len(piece)] = piece
+        return len(piece)
+
+
+@pytest.mark.parametrize("readinto", [True, False])
+@pytest.mark.parametrize("size", [0, 10, 65_536, 70_000, 200_000])
+@pytest.mark.parametrize("most", [7, 50_000, 1_000_000])
+def test_the_server_input_sees_the_same_reads(
+    size: int, most: int, readinto: bool
+) -> None:
+    body = b"k=" + b"v" * (size - 2) if size else b""
+    kind = TricklingInputInto if readinto else TricklingInput
+    inputs = [kind(body, most) for _ in range(2)]
+    ours = Request(environ_for(body, **{"wsgi.input": inputs[0]}))
+    reference = PlainRequest(environ_for(body, **{"wsgi.input": inputs[1]}))
+    assert outcome(ours) == outcome(reference)
+    assert inputs[0].asked == inputs[1].asked
+    assert ours.stream.tell() == reference.stream.tell() == size
+
+
+@pytest.mark.parametrize("name", ["form", "args", "stream", "cookies"])
+def test_stored_attributes_behave_like_werkzeugs(name: str) -> None:
+    """Computed once, then the same object; setting replaces it, deleting
+    computes it afresh, as Werkzeug's cached_property does."""
+    for cls in (Request, PlainRequest):
+        req = cls(environ_for(b"a=1", QUERY_STRING="q=2", HTTP_COOKIE="c=3"))
+        first = getattr(req, name)
+        assert getattr(req, name) is first
+        assert req.__dict__[name] is first
+        replacement = object()
+        setattr(req, name, replacement)
+        assert getattr(req, name) is replacement
+        delattr(req, name)
+        assert name not in req.__dict__
+    assert Request(environ_for(b"a=1")).form.to_dict() == {"a": "1"}
+    assert Request(environ_for(b"", QUERY_STRING="q=2")).args.to_dict() == {"q": "2"}

@@ -267,6 +267,7 @@ REQUEST_PATH_TESTS = [
     "test_contexts.py",
     "test_testing.py",
     "test_compat_core.py",
+    "test_plain_road.py",
 ]
 
 

@@ -7,7 +7,11 @@ tracer or a hook can step in. Most apps step in nowhere: no
 registered, no subclass replaces a step, and nothing wraps ``wsgi_app``.
 For such an app, :func:`serve` runs the same steps in one function: push
 the context, call the view (or raise the routing error), ``make_response``,
-the ``after_this_request`` callbacks, save the session, send, pop. Whatever
+the ``after_this_request`` callbacks, save the session, send, pop. The
+contexts are made, pushed, matched and popped here too, as their own
+methods would (the stacks through ``push``, ``pop`` and ``top`` only); a
+pop with teardown functions or signal receivers to run, or after an
+error, is ``RequestContext.pop``'s. Whatever
 leaves that road (an automatic OPTIONS answer, a signal receiver for
 ``request_started``, an exception) goes through the app's own methods, so
 the answer and every hook, handler and signal are exactly
@@ -24,12 +28,15 @@ import inspect
 import sys
 import typing as t
 
+from werkzeug.exceptions import HTTPException, NotFound
+
 from .. import signals
-from ..ctx import RequestContext
+from ..ctx import AppContext, RequestContext
 from ..globals import _app_ctx_stack, _request_ctx_stack
-from ..wrappers import Response
+from ..wrappers import Request, Response
 from .memo import Memo
 from .response import build_plain
+from .router import match_adapter
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -37,6 +44,8 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from ..app import Flask
 
 _CO_COROUTINE = inspect.CO_COROUTINE
+#: minflask's Request.close, which does nothing unless files were parsed.
+_CLOSE = Request.close
 
 #: The app methods this road stands in for; a subclass that overrides one
 #: (or an instance that shadows one, as the tracer does) takes the full road.
@@ -53,6 +62,15 @@ _STEPS = frozenset(
         "should_ignore_error",
         "make_response",
         "_save_session",
+        "app_context",
+        "do_teardown_request",
+        "do_teardown_appcontext",
+        "create_url_adapter",
+        "_bound_adapter",
+        "raise_routing_exception",
+        "handle_user_exception",
+        "trap_http_exception",
+        "handle_http_exception",
     )
 )
 
@@ -80,17 +98,60 @@ def serve(
         or app.before_request_funcs
         or app.url_value_preprocessors
         or app.after_request_funcs
-        or not _STEPS.isdisjoint(app.__dict__)
+        or not app.__dict__.keys().isdisjoint(_STEPS)
     ):
         return app.wsgi_app(environ, start_response)
 
-    ctx = RequestContext(app, environ)
+    # RequestContext(app, environ), with the adapter deferred as its
+    # constructor defers it for the app's own create_url_adapter.
+    request = app.request_class(environ)
+    request.json_module = app.json
+    ctx = RequestContext.__new__(RequestContext)
+    ctx.app = app
+    ctx.request = request
+    ctx._after_request_functions = []
+    pushed: list[AppContext | None] = []
+    ctx._pushed_app_ctxs = pushed
+    path = environ.get("PATH_INFO", "/")
+    try:
+        bound = app._bound_adapter(request)
+        ctx._url_parts = (
+            bound,
+            path,
+            request.method,
+            environ.get("QUERY_STRING", ""),
+        )
+    except HTTPException as e:
+        bound = None
+        request.routing_exception = e
+    app_ctx: AppContext | None = None
     error: BaseException | None = None
     try:
         try:
-            ctx.push()
+            # ctx.push(): an app context unless this app's is active.
+            top = _app_ctx_stack.top
+            if top is None or top.app is not app:
+                app_ctx = AppContext.__new__(AppContext)
+                app_ctx.app = app
+                app_ctx.g = app.app_ctx_globals_class()
+                _app_ctx_stack.push(app_ctx)
+                app_ctx._push_count = 1
+                if signals.appcontext_pushed.receivers:
+                    signals.appcontext_pushed.send(app, _async_wrapper=app.ensure_sync)
+            pushed.append(app_ctx)
+            _request_ctx_stack.push(ctx)
+            if bound is not None:
+                found = None
+                if path.isascii():
+                    try:
+                        found = match_adapter(bound, path, request.method)
+                    except HTTPException as e:
+                        request.routing_exception = e
+                if found is not None:
+                    request.url_rule, request.view_args = found
+                elif request.routing_exception is None:
+                    ctx.match_request()
             app._got_first_request = True
-            request = ctx.request
             rule: t.Any = request.url_rule
             if signals.request_started.receivers or (
                 request.method == "OPTIONS"
@@ -98,17 +159,27 @@ def serve(
             ):
                 response = app.full_dispatch_request()
             else:
-                try:
-                    if request.routing_exception is not None:
-                        app.raise_routing_exception(request)
-                    view = app.view_functions[rule.endpoint]
-                    code = getattr(view, "__code__", None)
-                    if code is None or code.co_flags & _CO_COROUTINE:
-                        view = app.ensure_sync(view)
-                    rv = view(**request.view_args)  # type: ignore[arg-type]
-                except Exception as e:
-                    ctx._dispatch_done = True
-                    rv = app.handle_user_exception(e)
+                missing = request.routing_exception
+                if (
+                    type(missing) is NotFound
+                    and not app.error_handler_spec
+                    and not app.config["TRAP_HTTP_EXCEPTIONS"]
+                ):
+                    # What handle_user_exception gives for a plain 404 that
+                    # no handler and no TRAP_* setting claims: the error.
+                    rv: t.Any = missing
+                else:
+                    try:
+                        if missing is not None:
+                            app.raise_routing_exception(request)
+                        view = app.view_functions[rule.endpoint]
+                        code = getattr(view, "__code__", None)
+                        if code is None or code.co_flags & _CO_COROUTINE:
+                            view = app.ensure_sync(view)
+                        rv = view(**request.view_args)  # type: ignore[arg-type]
+                    except Exception as e:
+                        ctx._dispatch_done = True
+                        rv = app.handle_user_exception(e)
                 ctx._dispatch_done = True
                 if type(rv) is str and app.response_class is Response:
                     # make_response(rv) is Response(rv): built directly.
@@ -145,4 +216,42 @@ def serve(
             preserve(_request_ctx_stack.top)
         if error is not None and app.should_ignore_error(error):
             error = None
-        ctx.pop(error)
+        if (
+            error is None
+            and len(pushed) == 1
+            and not app.teardown_request_funcs
+            and not app.teardown_appcontext_funcs
+            and not signals.request_tearing_down.receivers
+            and not signals.appcontext_tearing_down.receivers
+            and not signals.appcontext_popped.receivers
+        ):
+            _pop_quietly(ctx, request, pushed)
+        else:
+            ctx.pop(error)
+
+
+def _pop_quietly(
+    ctx: RequestContext, request: Request, pushed: list[AppContext | None]
+) -> None:
+    """``ctx.pop(None)`` when no teardown function or signal receiver would
+    run: close the request, pop both contexts, the same checks."""
+    try:
+        if request.__dict__.get("files") or type(request).close is not _CLOSE:
+            request.close()
+    finally:
+        popped = _request_ctx_stack.pop()
+        app_ctx = pushed.pop()
+        if popped is not None:
+            popped.request.environ["werkzeug.request"] = None
+        if app_ctx is not None:
+            app_popped = _app_ctx_stack.pop()
+            app_ctx._push_count -= 1
+            if app_popped is not app_ctx:
+                raise AssertionError(
+                    f"Popped the wrong app context: {app_popped!r} instead of"
+                    f" {app_ctx!r}."
+                )
+    if popped is not ctx:
+        raise AssertionError(
+            f"Popped the wrong request context: {popped!r} instead of {ctx!r}."
+        )

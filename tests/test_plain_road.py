@@ -1,0 +1,162 @@
+"""The plain road (``minflask._speedups.dispatch.serve``) makes, pushes,
+matches and pops the contexts itself: it must leave the same traces as
+``wsgi_app``'s named methods, including when a view misuses the stacks."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.test import create_environ
+
+from minflask import Flask, g, request
+from minflask.ctx import has_app_context, has_request_context
+from minflask.globals import _app_ctx_stack, _request_ctx_stack
+from minflask.signals import appcontext_popped
+
+
+def make_app(road: str) -> Flask:
+    app = Flask(f"plain_{road}")
+    if road == "named":
+        # Any hook takes the app off the plain road.
+        app.before_request(lambda: None)
+    return app
+
+
+ROADS = ("plain", "named")
+
+
+def call(app: Flask, path: str = "/", **kw: t.Any) -> tuple[str, bytes]:
+    seen: list[str] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        seen.append(status)
+
+    body = b"".join(app(create_environ(path, **kw), start_response))
+    return seen[0], body
+
+
+@pytest.mark.parametrize("road", ROADS)
+def test_contexts_are_gone_after_the_request(road: str) -> None:
+    app = make_app(road)
+    inside: list[t.Any] = []
+
+    @app.route("/<int:n>")
+    def view(n: int) -> str:
+        g.n = n
+        inside.append((request.path, g.n, has_app_context(), has_request_context()))
+        return "ok"
+
+    assert call(app, "/7") == ("200 OK", b"ok")
+    assert inside == [("/7", 7, True, True)]
+    assert _app_ctx_stack.top is None and _request_ctx_stack.top is None
+    assert call(app, "/x")[0] == "404 NOT FOUND"
+    assert _app_ctx_stack.top is None and _request_ctx_stack.top is None
+
+
+@pytest.mark.parametrize("road", ROADS)
+def test_an_active_app_context_of_the_same_app_is_reused(road: str) -> None:
+    app = make_app(road)
+
+    @app.route("/")
+    def view() -> str:
+        return g.get("outer", "none")
+
+    with app.app_context():
+        g.outer = "shared"
+        assert call(app) == ("200 OK", b"shared")
+        assert _app_ctx_stack.top is not None and _app_ctx_stack.top.app is app
+    other = Flask("other")
+    with other.app_context():
+        g.outer = "not this app's"
+        assert call(app) == ("200 OK", b"none")
+        assert _app_ctx_stack.top.app is other  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("road", ROADS)
+def test_a_view_that_leaves_an_app_context_pushed_is_caught(road: str) -> None:
+    app = make_app(road)
+
+    @app.route("/")
+    def view() -> str:
+        Flask("leaky").app_context().push()
+        return "ok"
+
+    with pytest.raises(AssertionError, match="Popped the wrong app context"):
+        call(app)
+    while _app_ctx_stack.top is not None:
+        _app_ctx_stack.pop()
+
+
+@pytest.mark.parametrize("road", ROADS)
+def test_teardown_and_popped_receivers_run(road: str) -> None:
+    app = make_app(road)
+    torn: list[t.Any] = []
+    app.teardown_request(lambda exc: torn.append(("request", exc)))
+    app.teardown_appcontext(lambda exc: torn.append(("app", exc)))
+
+    @app.route("/")
+    def view() -> str:
+        return "ok"
+
+    def popped(sender: Flask, **kw: t.Any) -> None:
+        torn.append(("popped", sender is app))
+
+    assert call(app) == ("200 OK", b"ok")
+    with appcontext_popped.connected_to(popped, app):
+        assert call(app) == ("200 OK", b"ok")
+    assert torn == [
+        ("request", None),
+        ("app", None),
+        ("request", None),
+        ("app", None),
+        ("popped", True),
+    ]
+
+
+@pytest.mark.parametrize("road", ROADS)
+def test_the_request_is_closed_and_freed(road: str) -> None:
+    app = make_app(road)
+    environ = create_environ(
+        "/",
+        method="POST",
+        data=b"name=Ada",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    @app.post("/")
+    def view() -> str:
+        return request.form["name"]
+
+    body = b"".join(app(environ, lambda s, h: None))
+    assert body == b"Ada"
+    assert environ["werkzeug.request"] is None
+
+
+@pytest.mark.parametrize("road", ROADS)
+def test_a_404_meets_its_handler_trap_and_overrides(road: str) -> None:
+    app = make_app(road)
+
+    @app.route("/")
+    def view() -> str:
+        return "ok"
+
+    stock = call(app, "/nowhere")
+    assert stock[0] == "404 NOT FOUND" and b"Not Found" in stock[1]
+
+    handled = make_app(road)
+    handled.register_error_handler(404, lambda e: ("gone", 404))
+    assert call(handled, "/nowhere") == ("404 NOT FOUND", b"gone")
+
+    trapped = make_app(road)
+    trapped.config["TRAP_HTTP_EXCEPTIONS"] = True
+    trapped.testing = True
+    with pytest.raises(NotFound):
+        call(trapped, "/nowhere")
+
+    class Teapot(Flask):
+        def handle_http_exception(self, e: HTTPException) -> t.Any:
+            return "teapot", 418
+
+    assert call(Teapot("teapot"), "/nowhere") == ("418 I'M A TEAPOT", b"teapot")
