@@ -1380,3 +1380,38 @@ class TestMinflaskOnly:
             [sys.executable, "-c", code], capture_output=True, text=True, check=False
         )
         assert result.returncode == 0, result.stderr
+
+
+class TestTitleFilter:
+    """The ``title`` filter answers exactly as Jinja's, however it is served."""
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "user number 19",
+            "hello-world (again) {x} [y] <z>",
+            "ÉCOLE élève",
+            "",
+            "  spaced\tout\nlines  ",
+            "x" * 500 + " tail",
+            Markup("<b>bold words</b>"),
+            42,
+        ],
+    )
+    def test_same_as_jinja(self, app: Flask, value: t.Any) -> None:
+        from jinja2.filters import do_title
+
+        title = app.jinja_env.filters["title"]
+        assert title(value) == do_title(value)
+        assert title(value) == do_title(value)  # again, once remembered
+        assert type(title(value)) is type(do_title(value))
+        with app.test_request_context():
+            page = render_template_string("{{ v|title }}", v=value)
+        assert page == JinjaEnvironment(autoescape=True).from_string(
+            "{{ v|title }}"
+        ).render(v=value)
+
+    def test_app_filter_wins(self, app: Flask) -> None:
+        app.add_template_filter(str.upper, "title")
+        with app.test_request_context():
+            assert render_template_string("{{ 'ab cd'|title }}") == "AB CD"

@@ -29,7 +29,9 @@ module                 what it replaces                            used by
 ``forms``              Werkzeug's form parser for urlencoded       ``wrappers``
                        bodies: ``get_data`` split into pairs       (Request)
 ``templating``         Jinja's per-render context building and     ``templating``
-                       call dispatch, dict item look-ups           (Environment)
+                       call dispatch, dict item look-ups, and the  (Environment)
+                       ``title`` filter's regex split (its result
+                       remembered per plain string)
 ``dispatch``           the named steps of ``wsgi_app`` for an app  ``app``
                        with no hooks and no replaced step: the     (Flask.__call__)
                        same steps in one function

@@ -9,6 +9,11 @@ plain function directly; :func:`dict_item_or_attribute` reads a dict's key
 without first trying (and failing) the attribute. Each falls back to
 Jinja's own code for any other shape, so renders are the same either way.
 
+:data:`REMEMBERED_FILTERS` maps Jinja's built-in filters that are pure,
+costly functions of a plain string (``title``: a regex split and a join
+per call) to versions that remember their results: a page titles the same
+names on every render.
+
 Without this module, :mod:`minflask.templating` uses Jinja's own
 ``Template`` and ``Context``.
 """
@@ -22,8 +27,11 @@ from types import FunctionType, MethodType
 
 from jinja2 import Environment as BaseEnvironment
 from jinja2 import Template as BaseTemplate
+from jinja2.filters import do_title
 from jinja2.runtime import Context as BaseContext
 from jinja2.utils import internalcode
+
+from .memo import Memo
 
 #: Every attribute a plain ``dict`` has; any other name can only be a key.
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -125,3 +133,29 @@ def dict_item_or_attribute(env: BaseEnvironment, obj: t.Any, attribute: str) -> 
         except (TypeError, LookupError, AttributeError):
             return env.undefined(obj=obj, name=attribute)
     return BaseEnvironment.getattr(env, obj, attribute)
+
+
+#: Titles of plain strings, as Jinja's ``title`` filter makes them.
+_titles: Memo[str, str] = Memo(1024)
+
+#: Longer strings are titled every time, so the memo stays small.
+_TITLE_MAX_LENGTH = 128
+
+
+def remembered_title(s: t.Any) -> str:
+    """Jinja's ``title`` filter (:func:`jinja2.filters.do_title`), its
+    result remembered for a plain, short ``str``: for one, the filter's
+    answer depends on nothing but the string."""
+    if type(s) is str and len(s) <= _TITLE_MAX_LENGTH:
+        title = _titles.get(s)
+        if title is None:
+            title = _titles.keep(s, do_title(s))
+        return title
+    return do_title(s)
+
+
+#: ``name -> (Jinja's built-in filter, the remembering version)``: a new
+#: environment whose filter is still the built-in one gets the other.
+REMEMBERED_FILTERS: dict[str, tuple[t.Callable[..., t.Any], t.Callable[..., t.Any]]] = {
+    "title": (do_title, remembered_title),
+}
