@@ -32,6 +32,9 @@ module                 what it replaces                            used by
                        call dispatch, dict item look-ups, and the  (Environment)
                        ``title`` filter's regex split (its result
                        remembered per plain string)
+``sessions``           ``dump_cookie`` for the session cookie:     ``sessions``
+                       the text around the value kept per setting  (_set_session
+                       and the new value put in between            _cookie)
 ``dispatch``           the named steps of ``wsgi_app`` for an app  ``app``
                        with no hooks and no replaced step: the     (Flask.__call__)
                        same steps in one function
