@@ -462,3 +462,48 @@ def test_interface_subclass_skipping_init_still_uses_codec(app: Flask) -> None:
     client = app.test_client()
     assert [client.get("/").data for _ in range(3)] == [b"1", b"2", b"3"]
     assert app.session_interface._codecs  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("digest", [hashlib.sha1, hashlib.sha256, hashlib.sha512])
+@pytest.mark.parametrize("key_length", [0, 1, 20, 64, 128, 129, 300])
+def test_padded_hmac_is_hmac_digest(
+    digest: t.Callable[..., t.Any], key_length: int
+) -> None:
+    import hmac
+
+    from minflask._speedups.sessions import PaddedHMAC
+
+    rng = random.Random(key_length)
+    key = bytes(rng.randrange(256) for _ in range(key_length))
+    padded = PaddedHMAC.for_key(key, digest)
+    assert padded is not None
+    for size in (0, 1, 63, 64, 65, 1000):
+        message = bytes(rng.randrange(256) for _ in range(size))
+        assert padded.digest(message) == hmac.digest(key, message, digest)
+
+
+def test_padded_hmac_declines_what_is_not_hashlib() -> None:
+    from minflask._speedups.sessions import PaddedHMAC
+
+    assert PaddedHMAC.for_key(b"key", lambda *args: None) is None
+    assert PaddedHMAC.for_key(b"key", "sha1") is None  # type: ignore[arg-type]
+
+
+def test_short_payloads_never_compress_enough() -> None:
+    """The codec skips zlib below SHORTEST_COMPRESSIBLE bytes because zlib
+    could never save the two bytes it must: checked on the inputs most
+    likely to compress (runs, repeats) and on random ones."""
+    from minflask._speedups.sessions import SHORTEST_COMPRESSIBLE
+
+    rng = random.Random(7)
+    samples = [b""]
+    for length in range(1, SHORTEST_COMPRESSIBLE):
+        samples.append(b"a" * length)
+        samples.append(b"ab" * (length // 2) + b"a" * (length % 2))
+        samples.append(b'{"' + b"x" * max(0, length - 2))
+        samples.extend(
+            bytes(rng.choice(b'ab{}:,"0') for _ in range(length)) for _ in range(300)
+        )
+    for data in samples:
+        assert len(data) < SHORTEST_COMPRESSIBLE
+        assert not len(zlib.compress(data)) < len(data) - 1, data

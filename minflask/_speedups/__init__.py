@@ -34,7 +34,9 @@ module                 what it replaces                            used by
                        remembered per plain string)
 ``sessions``           ``dump_cookie`` for the session cookie:     ``sessions``
                        the text around the value kept per setting  (_set_session
-                       and the new value put in between            _cookie)
+                       and the new value put in between;           _cookie),
+                       ``hmac.digest`` from the key's precomputed  ``_cookie_co
+                       pads; zlib for payloads too short to gain   dec``
 ``dispatch``           the named steps of ``wsgi_app`` for an app  ``app``
                        with no hooks and no replaced step: the     (Flask.__call__)
                        same steps in one function
