@@ -456,7 +456,10 @@ def _vary_on_cookie(response: Response) -> None:
     """``response.vary.add("Cookie")``, without parsing a header set when
     ``Vary`` is absent or already just ``Cookie`` (the usual cases)."""
     headers = response.headers
-    vary = headers.get("Vary")
+    # getlist, not get: Headers.get raises (and catches) an HTTP exception
+    # for a missing header, a costly miss on every session save.
+    present = headers.getlist("Vary")
+    vary = present[0] if present else None
     if vary is None:
         headers.add("Vary", "Cookie")
     elif vary != "Cookie":
