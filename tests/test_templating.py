@@ -1415,3 +1415,45 @@ class TestTitleFilter:
         app.add_template_filter(str.upper, "title")
         with app.test_request_context():
             assert render_template_string("{{ 'ab cd'|title }}") == "AB CD"
+
+
+class TestEscapedOutput:
+    """Autoescaped output is MarkupSafe's escape, however it is served."""
+
+    SOURCE = (
+        "{% for v in values %}[{{ v }}]{% endfor %}"
+        "{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m(values[0]) }}"
+    )
+
+    class Html:
+        def __html__(self) -> str:
+            return "<i>own html</i>"
+
+    def values(self) -> list[t.Any]:
+        return [
+            "<b>bold</b> & 'quotes' \"too\"",
+            "plain",
+            "x<" * 200,  # longer than what is remembered
+            Markup("<em>safe</em>"),
+            42,
+            None,
+            self.Html(),
+            "<b>bold</b> & 'quotes' \"too\"",  # again, once remembered
+        ]
+
+    def test_same_text_and_pieces_as_jinja(self, app: Flask) -> None:
+        reference = JinjaEnvironment(autoescape=True).from_string(self.SOURCE)
+        template = app.jinja_env.from_string(self.SOURCE)
+        for _ in range(2):
+            pieces = list(template.generate(values=self.values()))
+            expected = list(reference.generate(values=self.values()))
+            assert pieces == expected
+            assert [type(p) for p in pieces] == [type(p) for p in expected]
+        with app.test_request_context():
+            page = render_template_string(self.SOURCE, values=self.values())
+        assert page == reference.render(values=self.values())
+
+    def test_not_escaped_without_autoescape(self, app: Flask) -> None:
+        app.jinja_env.autoescape = False
+        template = app.jinja_env.from_string("{{ v }}")
+        assert template.render(v="<b>") == "<b>"

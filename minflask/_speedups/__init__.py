@@ -30,8 +30,9 @@ module                 what it replaces                            used by
                        bodies: ``get_data`` split into pairs       (Request)
 ``templating``         Jinja's per-render context building and     ``templating``
                        call dispatch, dict item look-ups, and the  (Environment)
-                       ``title`` filter's regex split (its result
-                       remembered per plain string)
+                       ``title`` filter's regex split and
+                       MarkupSafe's ``escape`` (results remembered
+                       per short plain string)
 ``sessions``           ``dump_cookie`` for the session cookie:     ``sessions``
                        the text around the value kept per setting  (_set_session
                        and the new value put in between;           _cookie),

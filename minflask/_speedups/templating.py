@@ -9,7 +9,9 @@ plain function directly; :func:`dict_item_or_attribute` reads a dict's key
 without first trying (and failing) the attribute. Each falls back to
 Jinja's own code for any other shape, so renders are the same either way.
 
-:data:`REMEMBERED_FILTERS` maps Jinja's built-in filters that are pure,
+Autoescaped output goes through :func:`remembered_escape`, which keeps
+what MarkupSafe's ``escape`` made of a short plain string (the same links,
+classes and names are escaped on every render). :data:`REMEMBERED_FILTERS` maps Jinja's built-in filters that are pure,
 costly functions of a plain string (``title``: a regex split and a join
 per call) to versions that remember their results: a page titles the same
 names on every render.
@@ -30,6 +32,7 @@ from jinja2 import Template as BaseTemplate
 from jinja2.filters import do_title
 from jinja2.runtime import Context as BaseContext
 from jinja2.utils import internalcode
+from markupsafe import Markup, escape
 
 from .memo import Memo
 
@@ -53,7 +56,25 @@ def _flat_globals(globals: t.Any) -> dict[str, t.Any] | None:
 
 class Template(BaseTemplate):
     """Jinja's template, building each render's context from the globals'
-    two dicts directly rather than key by key through a ChainMap."""
+    two dicts directly rather than key by key through a ChainMap, and
+    escaping output with :func:`remembered_escape`."""
+
+    @classmethod
+    def from_code(
+        cls,
+        environment: BaseEnvironment,
+        code: t.Any,
+        globals: t.MutableMapping[str, t.Any],
+        uptodate: t.Callable[[], bool] | None = None,
+    ) -> BaseTemplate:
+        """Jinja's ``from_code``; then the compiled module's ``escape`` (the
+        name its render functions call for every autoescaped output) is
+        :func:`remembered_escape` if it was MarkupSafe's."""
+        template = super().from_code(environment, code, globals, uptodate)
+        namespace = getattr(template.root_render_func, "__globals__", None)
+        if namespace is not None and namespace.get("escape") is escape:
+            namespace["escape"] = remembered_escape
+        return template
 
     def new_context(
         self,
@@ -133,6 +154,25 @@ def dict_item_or_attribute(env: BaseEnvironment, obj: t.Any, attribute: str) -> 
         except (TypeError, LookupError, AttributeError):
             return env.undefined(obj=obj, name=attribute)
     return BaseEnvironment.getattr(env, obj, attribute)
+
+
+#: Escaped plain strings, as MarkupSafe's ``escape`` makes them.
+_escaped: Memo[str, Markup] = Memo(2048)
+
+#: Longer strings are escaped every time, so the memo stays small.
+_ESCAPE_MAX_LENGTH = 128
+
+
+def remembered_escape(s: t.Any, /) -> Markup:
+    """:func:`markupsafe.escape`, its result remembered for a plain, short
+    ``str`` (a pure function of it, and an immutable ``Markup``): a page
+    escapes the same links, classes and names on every render."""
+    if type(s) is str and len(s) <= _ESCAPE_MAX_LENGTH:
+        markup = _escaped.get(s)
+        if markup is None:
+            markup = _escaped.keep(s, escape(s))
+        return markup
+    return escape(s)
 
 
 #: Titles of plain strings, as Jinja's ``title`` filter makes them.
