@@ -1457,3 +1457,32 @@ class TestEscapedOutput:
         app.jinja_env.autoescape = False
         template = app.jinja_env.from_string("{{ v }}")
         assert template.render(v="<b>") == "<b>"
+
+
+class TestAttributeLookup:
+    """``x.name`` in a template: the attribute, else the item, else undefined,
+    with the attribute asked once."""
+
+    def test_attribute_item_undefined(self, app: Flask) -> None:
+        asked: list[str] = []
+
+        class Thing:
+            plain = "attr"
+
+            @property
+            def broken(self) -> str:
+                asked.append("broken")
+                raise AttributeError("broken")
+
+            def __getitem__(self, key: str) -> str:
+                if key == "missing":
+                    raise KeyError(key)
+                return f"item {key}"
+
+        source = "{{ t.plain }}|{{ t.broken }}|{{ t.other }}|{{ t.missing is defined }}"
+        template = app.jinja_env.from_string(source)
+        reference = JinjaEnvironment(autoescape=True).from_string(source)
+        assert template.render(t=Thing()) == "attr|item broken|item other|False"
+        assert asked == ["broken"]
+        assert reference.render(t=Thing()) == template.render(t=Thing())
+        assert template.render(t=42) == reference.render(t=42)

@@ -153,7 +153,15 @@ def dict_item_or_attribute(env: BaseEnvironment, obj: t.Any, attribute: str) -> 
             return obj[attribute]
         except (TypeError, LookupError, AttributeError):
             return env.undefined(obj=obj, name=attribute)
-    return BaseEnvironment.getattr(env, obj, attribute)
+    # Jinja's own steps, without a second call: the attribute, else the item.
+    try:
+        return getattr(obj, attribute)
+    except AttributeError:
+        pass
+    try:
+        return obj[attribute]
+    except (TypeError, LookupError, AttributeError):
+        return env.undefined(obj=obj, name=attribute)
 
 
 #: Escaped plain strings, as MarkupSafe's ``escape`` makes them.
