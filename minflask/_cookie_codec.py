@@ -29,7 +29,7 @@ from itsdangerous import (
 from itsdangerous.signer import HMACAlgorithm
 
 try:
-    from ._speedups.sessions import SHORTEST_COMPRESSIBLE, PaddedHMAC
+    from ._speedups.cookie_codec import SHORTEST_COMPRESSIBLE, PaddedHMAC
 except ImportError:  # the plain road: hmac.digest, and zlib asked every time
     PaddedHMAC = None  # type: ignore[assignment,misc]
     SHORTEST_COMPRESSIBLE = 0
@@ -98,7 +98,7 @@ class CookieCodec:
 
     def _mac_for(self, key: bytes) -> t.Callable[[bytes], bytes]:
         """``value -> hmac.digest(key, value, digest)``, from the key's
-        precomputed pads (minflask._speedups.sessions) where possible."""
+        precomputed pads (minflask._speedups.cookie_codec) where possible."""
         digest = self._digest
         if PaddedHMAC is not None:
             padded = PaddedHMAC.for_key(key, digest)

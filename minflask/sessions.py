@@ -29,8 +29,9 @@ from ._cookie_codec import CookieCodec
 from .json.tag import TaggedJSONSerializer
 
 try:
-    from ._speedups.sessions import session_cookie_header
-except ImportError:  # the plain road: Response.set_cookie every time
+    from ._speedups.sessions import lone_cookie_value, session_cookie_header
+except ImportError:  # the plain road: request.cookies and set_cookie every time
+    lone_cookie_value = None  # type: ignore[assignment]
     session_cookie_header = None  # type: ignore[assignment]
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -396,7 +397,13 @@ class SecureCookieSessionInterface(SessionInterface):
         signer = self.get_signing_serializer(app)
         if signer is None:
             return None
-        value = request.cookies.get(self.get_cookie_name(app))
+        name = self.get_cookie_name(app)
+        value = None
+        if lone_cookie_value is not None:
+            # The cookie from a Cookie header that holds nothing else.
+            value = lone_cookie_value(request, name)
+        if value is None:
+            value = request.cookies.get(name)
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())

@@ -33,11 +33,14 @@ module                 what it replaces                            used by
                        ``title`` filter's regex split and
                        MarkupSafe's ``escape`` (results remembered
                        per short plain string)
-``sessions``           ``dump_cookie`` for the session cookie:     ``sessions``
-                       the text around the value kept per setting  (_set_session
-                       and the new value put in between;           _cookie),
-                       ``hmac.digest`` from the key's precomputed  ``_cookie_co
-                       pads; zlib for payloads too short to gain   dec``
+``sessions``           parsing a Cookie header that is just the    ``sessions``
+                       session cookie; ``dump_cookie`` for the     (open_session,
+                       session cookie: the text around the value   _set_session
+                       kept per setting, the new value put in      _cookie)
+                       between
+``cookie_codec``       ``hmac.digest``, from the key's             ``_cookie_co
+                       precomputed pads; zlib, for payloads too    dec``
+                       short to gain from it                       (CookieCodec)
 ``dispatch``           the named steps of ``wsgi_app`` for an app  ``app``
                        with no hooks and no replaced step: the     (Flask.__call__)
                        same steps in one function

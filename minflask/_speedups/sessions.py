@@ -12,21 +12,17 @@ URL-safe base64 always is), no ``Expires`` (a browser session), and a
 header within the size limit (``dump_cookie`` would warn). Everything else
 is left to ``Response.set_cookie``.
 
-Signing and checking the cookie computes an HMAC or two per request.
-:class:`PaddedHMAC` keeps the hash states of the key's inner and outer pads
-(RFC 2104) and copies them for each message, instead of setting the key up
-again every time as ``hmac.digest`` does. And a payload of at most
-:data:`SHORTEST_COMPRESSIBLE` - 1 bytes is not handed to zlib, whose output
-could never be short enough to be used (see there).
+Reading the cookie, :func:`lone_cookie_value` answers without parsing
+the ``Cookie`` header into ``request.cookies`` when that header is just
+``name=value``, the session cookie with a plain value: what Werkzeug's
+``parse_cookie`` would make of it is then plain to see.
 
-Without this module, :mod:`minflask.sessions` calls ``set_cookie`` every
-time, and :mod:`minflask._cookie_codec` calls ``hmac.digest`` and
-``zlib.compress``.
+Without this module, :mod:`minflask.sessions` reads ``request.cookies``
+and calls ``set_cookie`` every time.
 """
 
 from __future__ import annotations
 
-import hmac
 import re
 import typing as t
 
@@ -37,6 +33,10 @@ from .memo import Memo
 #: Values spliced into a template: URL-safe base64 and dots, which RFC 6265
 #: allows in a cookie value as they are (``dump_cookie`` does not quote them).
 _plain_value = re.compile(r"[A-Za-z0-9_.\-]+").fullmatch
+
+#: A cookie name Werkzeug's parser reads as one key (no space, tab, ``=``,
+#: ``"`` or ``;``).
+_plain_name = re.compile(r'[^ \t=";]+').fullmatch
 
 #: Stand-ins whose place in ``dump_cookie``'s output marks the value's.
 _PROBE = "MinflaskProbe0_9-z.Q"
@@ -105,50 +105,31 @@ def session_cookie_header(
     return header
 
 
-#: Payloads shorter than this are sent uncompressed without asking zlib:
-#: its output is used only when at least two bytes shorter, and it can
-#: never be for 11 bytes or fewer. zlib adds a 2-byte header and a 4-byte
-#: checksum to the deflate stream; that stream needs a 3-bit block header,
-#: the first byte as a literal (8 bits at least), the rest as literals or
-#: at least one match (12 bits at least) and the 7-bit end code: 30 bits,
-#: so 4 bytes, 10 in all, and 10 is not below 11 - 1.
-SHORTEST_COMPRESSIBLE = 12
+def lone_cookie_value(request: t.Any, name: str) -> str | None:
+    """``request.cookies.get(name) or ""`` when the request's ``Cookie``
+    header is absent or exactly ``name=value`` with a plain value (as a
+    session cookie's is), read without parsing; ``None`` for anything
+    else, where the caller asks ``request.cookies``.
 
+    Only for minflask's own ``Request.cookies`` (which reads the environ's
+    ``HTTP_COOKIE``) not yet computed, on a request whose headers were not
+    replaced."""
+    from ..wrappers import Request
 
-class PaddedHMAC:
-    """``hmac.digest(key, message, digest)`` for one key and a hashlib
-    constructor, from the hash states of the key's two pads."""
-
-    __slots__ = ("_inner", "_outer")
-
-    def __init__(self, key: bytes, digest: t.Callable[..., t.Any]) -> None:
-        inner, outer = digest(), digest()
-        block = inner.block_size
-        if len(key) > block:
-            key = digest(key).digest()
-        key = key.ljust(block, b"\0")
-        inner.update(bytes(byte ^ 0x36 for byte in key))
-        outer.update(bytes(byte ^ 0x5C for byte in key))
-        self._inner = inner
-        self._outer = outer
-
-    @classmethod
-    def for_key(cls, key: bytes, digest: t.Callable[..., t.Any]) -> PaddedHMAC | None:
-        """One for ``key`` if ``digest`` makes hashlib-like objects and the
-        result is ``hmac.digest``'s; ``None`` otherwise."""
-        try:
-            padded = cls(key, digest)
-            probe = b"minflask.probe"
-            if padded.digest(probe) != hmac.digest(key, probe, digest):
-                return None
-        except Exception:  # not a hashlib constructor: hmac.digest then
-            return None
-        return padded
-
-    def digest(self, message: bytes) -> bytes:
-        """The HMAC of ``message``."""
-        inner = self._inner.copy()
-        inner.update(message)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.digest()  # type: ignore[no-any-return]
+    if (
+        type(request).cookies is not Request.cookies
+        or "cookies" in request.__dict__
+        or "headers" in request.__dict__
+    ):
+        return None
+    header = request.environ.get("HTTP_COOKIE")
+    if not header:
+        return ""
+    start = len(name) + 1
+    if (
+        header[:start] == f"{name}="
+        and _plain_value(header, start) is not None
+        and _plain_name(name) is not None
+    ):
+        return header[start:]  # type: ignore[no-any-return]
+    return None
