@@ -175,10 +175,12 @@ def remembered_escape(s: t.Any, /) -> Markup:
     """:func:`markupsafe.escape`, its result remembered for a plain, short
     ``str`` (a pure function of it, and an immutable ``Markup``): a page
     escapes the same links, classes and names on every render."""
-    if type(s) is str and len(s) <= _ESCAPE_MAX_LENGTH:
+    if type(s) is str:
         markup = _escaped.get(s)
         if markup is None:
-            markup = _escaped.keep(s, escape(s))
+            markup = escape(s)
+            if len(s) <= _ESCAPE_MAX_LENGTH:
+                _escaped.keep(s, markup)
         return markup
     return escape(s)
 
@@ -194,10 +196,12 @@ def remembered_title(s: t.Any) -> str:
     """Jinja's ``title`` filter (:func:`jinja2.filters.do_title`), its
     result remembered for a plain, short ``str``: for one, the filter's
     answer depends on nothing but the string."""
-    if type(s) is str and len(s) <= _TITLE_MAX_LENGTH:
+    if type(s) is str:
         title = _titles.get(s)
         if title is None:
-            title = _titles.keep(s, do_title(s))
+            title = do_title(s)
+            if len(s) <= _TITLE_MAX_LENGTH:
+                _titles.keep(s, title)
         return title
     return do_title(s)
 
