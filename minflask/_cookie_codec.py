@@ -28,6 +28,12 @@ from itsdangerous import (
 )
 from itsdangerous.signer import HMACAlgorithm
 
+try:
+    from ._speedups.cookie_codec import SHORTEST_COMPRESSIBLE, PaddedHMAC
+except ImportError:  # the plain road: hmac.digest, and zlib asked every time
+    PaddedHMAC = None  # type: ignore[assignment,misc]
+    SHORTEST_COMPRESSIBLE = 0
+
 __all__ = ["CookieCodec"]
 
 #: A timestamp as 8 big-endian bytes (leading zero bytes are then dropped).
@@ -67,7 +73,13 @@ class CookieCodec:
     does not reproduce exactly.
     """
 
-    __slots__ = ("_digest", "_serializer", "_sign_key", "_signer", "_verify_keys")
+    __slots__ = (
+        "_digest",
+        "_macs",
+        "_serializer",
+        "_signer",
+        "_verify_keys",
+    )
 
     def __init__(self, serializer: URLSafeTimedSerializer) -> None:
         signer = serializer.make_signer()
@@ -81,7 +93,22 @@ class CookieCodec:
         self._verify_keys = [
             signer.derive_key(key) for key in reversed(signer.secret_keys)
         ]
-        self._sign_key = self._verify_keys[0]
+        # One HMAC function per key, in the same order, the first signing.
+        self._macs = [self._mac_for(key) for key in self._verify_keys]
+
+    def _mac_for(self, key: bytes) -> t.Callable[[bytes], bytes]:
+        """``value -> hmac.digest(key, value, digest)``, from the key's
+        precomputed pads (minflask._speedups.cookie_codec) where possible."""
+        digest = self._digest
+        if PaddedHMAC is not None:
+            padded = PaddedHMAC.for_key(key, digest)
+            if padded is not None:
+                return padded.digest
+
+        def mac(value: bytes) -> bytes:
+            return hmac.digest(key, value, digest)
+
+        return mac
 
     @classmethod
     def for_serializer(cls, serializer: t.Any) -> CookieCodec | None:
@@ -114,15 +141,17 @@ class CookieCodec:
     def dumps(self, obj: t.Any) -> str:
         """Serialize, compress if shorter, timestamp and sign ``obj``."""
         data = self._serializer.dumps(obj).encode()
-        compressed = zlib.compress(data)
-        if len(compressed) < len(data) - 1:
+        compressed = None
+        if len(data) >= SHORTEST_COMPRESSIBLE:
+            compressed = zlib.compress(data)
+        if compressed is not None and len(compressed) < len(data) - 1:
             payload = b"." + _b64encode(compressed)
         else:
             payload = _b64encode(data)
         timestamp = self._signer.get_timestamp()
         stamp = _b64encode(_pack_timestamp(timestamp).lstrip(b"\x00"))
         value = payload + b"." + stamp
-        signature = _b64encode(hmac.digest(self._sign_key, value, self._digest))
+        signature = _b64encode(self._macs[0](value))
         return (value + b"." + signature).decode()
 
     def loads(self, cookie: str, max_age: int | None = None) -> t.Any:
@@ -164,11 +193,10 @@ class CookieCodec:
             expected = _b64decode(signature)
         except ValueError:  # binascii.Error is one
             return False
-        digest = self._digest
-        for key in self._verify_keys:
-            if hmac.compare_digest(expected, hmac.digest(key, value, digest)):
-                return True
-        return False
+        macs = self._macs
+        if hmac.compare_digest(expected, macs[0](value)):  # the current key
+            return True
+        return any(hmac.compare_digest(expected, mac(value)) for mac in macs[1:])
 
     def _load_payload(self, payload: bytes) -> t.Any:
         """Decode, decompress if marked, and deserialize a verified payload."""

@@ -23,9 +23,16 @@ from functools import cache
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
+from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from ._cookie_codec import CookieCodec
 from .json.tag import TaggedJSONSerializer
+
+try:
+    from ._speedups.sessions import lone_cookie_value, session_cookie_header
+except ImportError:  # the plain road: request.cookies and set_cookie every time
+    lone_cookie_value = None  # type: ignore[assignment]
+    session_cookie_header = None  # type: ignore[assignment]
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from ._server_session import ServerSideSession as ServerSideSession
@@ -127,6 +134,9 @@ class _CookieOptions(t.TypedDict):
     samesite: str | None
     partitioned: bool
 
+
+#: What ``Response.set_cookie`` is unless a response class replaces it.
+_WERKZEUG_SET_COOKIE = _WerkzeugResponse.set_cookie
 
 #: The tagged JSON serializer the cookie session uses (public in Flask, so
 #: extensions can sign data the same way the session does).
@@ -260,12 +270,23 @@ class SessionInterface:
         self, app: Flask, session: SessionMixin, response: Response, value: str
     ) -> None:
         """Send ``value`` as the session cookie, expiring with ``session``."""
-        response.set_cookie(
-            self.get_cookie_name(app),
-            value,
-            expires=self.get_expiration_time(app, session),
-            **self._cookie_options(app),
-        )
+        name = self.get_cookie_name(app)
+        expires = self.get_expiration_time(app, session)
+        options = self._cookie_options(app)
+        header = None
+        if (
+            expires is None
+            and session_cookie_header is not None
+            and type(response).set_cookie is _WERKZEUG_SET_COOKIE
+        ):
+            # The header set_cookie would add, from a template per setting.
+            header = session_cookie_header(
+                name, value, options, response.max_cookie_size
+            )
+        if header is None:
+            response.set_cookie(name, value, expires=expires, **options)
+        else:
+            response.headers.add("Set-Cookie", header)
         _vary_on_cookie(response)
 
     def _delete_session_cookie(self, app: Flask, response: Response) -> None:
@@ -376,7 +397,13 @@ class SecureCookieSessionInterface(SessionInterface):
         signer = self.get_signing_serializer(app)
         if signer is None:
             return None
-        value = request.cookies.get(self.get_cookie_name(app))
+        name = self.get_cookie_name(app)
+        value = None
+        if lone_cookie_value is not None:
+            # The cookie from a Cookie header that holds nothing else.
+            value = lone_cookie_value(request, name)
+        if value is None:
+            value = request.cookies.get(name)
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
@@ -436,9 +463,12 @@ def _vary_on_cookie(response: Response) -> None:
     """``response.vary.add("Cookie")``, without parsing a header set when
     ``Vary`` is absent or already just ``Cookie`` (the usual cases)."""
     headers = response.headers
-    vary = headers.get("Vary")
+    # getlist, not get: Headers.get raises (and catches) an HTTP exception
+    # for a missing header, a costly miss on every session save.
+    present = headers.getlist("Vary")
+    vary = present[0] if present else None
     if vary is None:
-        headers["Vary"] = "Cookie"
+        headers.add("Vary", "Cookie")
     elif vary != "Cookie":
         response.vary.add("Cookie")
 

@@ -40,11 +40,17 @@ _BLUEPRINT_TEMPLATES_DOCS = "https://flask.palletsprojects.com/blueprints/#templ
 
 
 try:
-    from ._speedups.templating import Context, Template, dict_item_or_attribute
-except ImportError:  # the plain road: Jinja's own context and template
+    from ._speedups.templating import (
+        REMEMBERED_FILTERS,
+        Context,
+        Template,
+        dict_item_or_attribute,
+    )
+except ImportError:  # the plain road: Jinja's own context, template and filters
     Context = BaseContext  # type: ignore[misc,assignment]
     Template = BaseTemplate  # type: ignore[misc]
     dict_item_or_attribute = None  # type: ignore[assignment]
+    REMEMBERED_FILTERS = {}
 
 
 class Environment(BaseEnvironment):
@@ -53,7 +59,8 @@ class Environment(BaseEnvironment):
 
     With :mod:`minflask._speedups.templating`, ``user.name`` on a dict (the
     usual template data) is looked up as a key at once: Jinja tries the
-    attribute first, which for a dict only raises.
+    attribute first, which for a dict only raises; and the ``title`` filter
+    remembers what it made of a plain string.
     """
 
     context_class = Context
@@ -64,6 +71,10 @@ class Environment(BaseEnvironment):
             options["loader"] = app.create_global_jinja_loader()
         super().__init__(**options)
         self.app = app
+        filters = self.filters
+        for name, (builtin, remembered) in REMEMBERED_FILTERS.items():
+            if filters.get(name) is builtin:
+                filters[name] = remembered
 
     if dict_item_or_attribute is not None:
         # Jinja's ``getattr`` (the attribute, else the item, else undefined),

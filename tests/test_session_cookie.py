@@ -462,3 +462,108 @@ def test_interface_subclass_skipping_init_still_uses_codec(app: Flask) -> None:
     client = app.test_client()
     assert [client.get("/").data for _ in range(3)] == [b"1", b"2", b"3"]
     assert app.session_interface._codecs  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("digest", [hashlib.sha1, hashlib.sha256, hashlib.sha512])
+@pytest.mark.parametrize("key_length", [0, 1, 20, 64, 128, 129, 300])
+def test_padded_hmac_is_hmac_digest(
+    digest: t.Callable[..., t.Any], key_length: int
+) -> None:
+    import hmac
+
+    from minflask._speedups.cookie_codec import PaddedHMAC
+
+    rng = random.Random(key_length)
+    key = bytes(rng.randrange(256) for _ in range(key_length))
+    padded = PaddedHMAC.for_key(key, digest)
+    assert padded is not None
+    for size in (0, 1, 63, 64, 65, 1000):
+        message = bytes(rng.randrange(256) for _ in range(size))
+        assert padded.digest(message) == hmac.digest(key, message, digest)
+
+
+def test_padded_hmac_declines_what_is_not_hashlib() -> None:
+    from minflask._speedups.cookie_codec import PaddedHMAC
+
+    assert PaddedHMAC.for_key(b"key", lambda *args: None) is None
+    assert PaddedHMAC.for_key(b"key", "sha1") is None  # type: ignore[arg-type]
+
+
+def test_short_payloads_never_compress_enough() -> None:
+    """The codec skips zlib below SHORTEST_COMPRESSIBLE bytes because zlib
+    could never save the two bytes it must: checked on the inputs most
+    likely to compress (runs, repeats) and on random ones."""
+    from minflask._speedups.cookie_codec import SHORTEST_COMPRESSIBLE
+
+    rng = random.Random(7)
+    samples = [b""]
+    for length in range(1, SHORTEST_COMPRESSIBLE):
+        samples.append(b"a" * length)
+        samples.append(b"ab" * (length // 2) + b"a" * (length % 2))
+        samples.append(b'{"' + b"x" * max(0, length - 2))
+        samples.extend(
+            bytes(rng.choice(b'ab{}:,"0') for _ in range(length)) for _ in range(300)
+        )
+    for data in samples:
+        assert len(data) < SHORTEST_COMPRESSIBLE
+        assert not len(zlib.compress(data)) < len(data) - 1, data
+
+
+def test_lone_cookie_value_is_what_parsing_gives() -> None:
+    """Where the shortcut answers, its answer is request.cookies' own, on
+    generated Cookie headers full of the characters the parser cares about."""
+    from werkzeug.test import create_environ
+
+    from minflask._speedups.sessions import lone_cookie_value
+    from minflask.wrappers import Request
+
+    rng = random.Random(17)
+    alphabet = 'ab.-_=; \t"\\,session'
+    headers = [
+        "",
+        "session=abc.DEF-_0",
+        "session=abc; other=1",
+        "session= abc",
+        "session=abc ",
+        'session="abc"',
+        "session=",
+        "sessionx=abc",
+        "session=abc=def",
+        "other=1",
+    ]
+    headers += ["session=" + "".join(rng.choices(alphabet, k=8)) for _ in range(500)]
+    headers += ["".join(rng.choices(alphabet, k=12)) for _ in range(500)]
+    headers += ["session=" + "".join(rng.choices("aZ09._-", k=9)) for _ in range(99)]
+    answered = 0
+    for name in ("session", "ses sion", 'a"b'):
+        for header in headers:
+            environ = create_environ(headers={"Cookie": header} if header else None)
+            value = lone_cookie_value(Request(environ), name)
+            if value is not None:
+                answered += 1
+                assert value == (Request(environ).cookies.get(name) or ""), header
+    assert answered > 50
+
+
+def test_lone_cookie_value_leaves_other_requests_alone() -> None:
+    from werkzeug.datastructures import Headers
+    from werkzeug.test import create_environ
+
+    from minflask._speedups.sessions import lone_cookie_value
+    from minflask.wrappers import Request
+
+    environ = create_environ(headers={"Cookie": "session=abc"})
+    request = Request(environ)
+    assert lone_cookie_value(request, "session") == "abc"
+    request.headers = Headers({"Cookie": "session=xyz"})  # replaced headers
+    assert lone_cookie_value(request, "session") is None
+    parsed = Request(environ)
+    assert parsed.cookies["session"] == "abc"
+    assert lone_cookie_value(parsed, "session") is None  # already parsed
+
+    class OwnCookies(Request):
+        @property
+        def cookies(self) -> t.Any:  # type: ignore[override]
+            return {"session": "mine"}
+
+    assert lone_cookie_value(OwnCookies(environ), "session") is None

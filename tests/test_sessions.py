@@ -895,3 +895,41 @@ def test_session_accessed_only_via_context(app: Flask) -> None:
         opened = request_ctx._session  # type: ignore[attr-defined]
         assert dict(opened) == {"v": 1}
         assert (opened.accessed, opened.modified) == (False, False)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"SESSION_COOKIE_DOMAIN": ".Example.COM:8080", "SESSION_COOKIE_SECURE": True},
+        {"SESSION_COOKIE_PATH": "/a b;c/ü", "SESSION_COOKIE_HTTPONLY": False},
+        {"SESSION_COOKIE_SAMESITE": "lax", "SESSION_COOKIE_PARTITIONED": True},
+        {"SESSION_COOKIE_NAME": "my_session", "SESSION_COOKIE_SAMESITE": "None"},
+        {"APPLICATION_ROOT": "/app", "SESSION_COOKIE_DOMAIN": "localhost"},
+    ],
+)
+def test_session_cookie_header_is_set_cookies(
+    app: Flask, client: FlaskClient, settings: dict[str, t.Any]
+) -> None:
+    """Whichever road writes it, the session's Set-Cookie header is what
+    Werkzeug's set_cookie writes for the same value and settings."""
+    app.config.update(settings)
+
+    @app.route("/write")
+    def write() -> str:
+        session["n"] = session.get("n", 0) + 1
+        return "ok"
+
+    for _ in range(2):  # the first request also builds what is kept
+        rv = client.get("/write")
+        (header,) = rv.headers.getlist("Set-Cookie")
+        name = app.config["SESSION_COOKIE_NAME"]
+        value = header.partition(";")[0].partition("=")[2]
+        expected = Response()
+        expected.set_cookie(
+            name,
+            value,
+            **app.session_interface._cookie_options(app),  # type: ignore[attr-defined]
+        )
+        assert header == expected.headers["Set-Cookie"]
+        assert rv.headers["Vary"] == "Cookie"

@@ -1380,3 +1380,109 @@ class TestMinflaskOnly:
             [sys.executable, "-c", code], capture_output=True, text=True, check=False
         )
         assert result.returncode == 0, result.stderr
+
+
+class TestTitleFilter:
+    """The ``title`` filter answers exactly as Jinja's, however it is served."""
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "user number 19",
+            "hello-world (again) {x} [y] <z>",
+            "ÉCOLE élève",
+            "",
+            "  spaced\tout\nlines  ",
+            "x" * 500 + " tail",
+            Markup("<b>bold words</b>"),
+            42,
+        ],
+    )
+    def test_same_as_jinja(self, app: Flask, value: t.Any) -> None:
+        from jinja2.filters import do_title
+
+        title = app.jinja_env.filters["title"]
+        assert title(value) == do_title(value)
+        assert title(value) == do_title(value)  # again, once remembered
+        assert type(title(value)) is type(do_title(value))
+        with app.test_request_context():
+            page = render_template_string("{{ v|title }}", v=value)
+        assert page == JinjaEnvironment(autoescape=True).from_string(
+            "{{ v|title }}"
+        ).render(v=value)
+
+    def test_app_filter_wins(self, app: Flask) -> None:
+        app.add_template_filter(str.upper, "title")
+        with app.test_request_context():
+            assert render_template_string("{{ 'ab cd'|title }}") == "AB CD"
+
+
+class TestEscapedOutput:
+    """Autoescaped output is MarkupSafe's escape, however it is served."""
+
+    SOURCE = (
+        "{% for v in values %}[{{ v }}]{% endfor %}"
+        "{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m(values[0]) }}"
+    )
+
+    class Html:
+        def __html__(self) -> str:
+            return "<i>own html</i>"
+
+    def values(self) -> list[t.Any]:
+        return [
+            "<b>bold</b> & 'quotes' \"too\"",
+            "plain",
+            "x<" * 200,  # longer than what is remembered
+            Markup("<em>safe</em>"),
+            42,
+            None,
+            self.Html(),
+            "<b>bold</b> & 'quotes' \"too\"",  # again, once remembered
+        ]
+
+    def test_same_text_and_pieces_as_jinja(self, app: Flask) -> None:
+        reference = JinjaEnvironment(autoescape=True).from_string(self.SOURCE)
+        template = app.jinja_env.from_string(self.SOURCE)
+        for _ in range(2):
+            pieces = list(template.generate(values=self.values()))
+            expected = list(reference.generate(values=self.values()))
+            assert pieces == expected
+            assert [type(p) for p in pieces] == [type(p) for p in expected]
+        with app.test_request_context():
+            page = render_template_string(self.SOURCE, values=self.values())
+        assert page == reference.render(values=self.values())
+
+    def test_not_escaped_without_autoescape(self, app: Flask) -> None:
+        app.jinja_env.autoescape = False
+        template = app.jinja_env.from_string("{{ v }}")
+        assert template.render(v="<b>") == "<b>"
+
+
+class TestAttributeLookup:
+    """``x.name`` in a template: the attribute, else the item, else undefined,
+    with the attribute asked once."""
+
+    def test_attribute_item_undefined(self, app: Flask) -> None:
+        asked: list[str] = []
+
+        class Thing:
+            plain = "attr"
+
+            @property
+            def broken(self) -> str:
+                asked.append("broken")
+                raise AttributeError("broken")
+
+            def __getitem__(self, key: str) -> str:
+                if key == "missing":
+                    raise KeyError(key)
+                return f"item {key}"
+
+        source = "{{ t.plain }}|{{ t.broken }}|{{ t.other }}|{{ t.missing is defined }}"
+        template = app.jinja_env.from_string(source)
+        reference = JinjaEnvironment(autoescape=True).from_string(source)
+        assert template.render(t=Thing()) == "attr|item broken|item other|False"
+        assert asked == ["broken"]
+        assert reference.render(t=Thing()) == template.render(t=Thing())
+        assert template.render(t=42) == reference.render(t=42)

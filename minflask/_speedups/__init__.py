@@ -29,7 +29,18 @@ module                 what it replaces                            used by
 ``forms``              Werkzeug's form parser for urlencoded       ``wrappers``
                        bodies: ``get_data`` split into pairs       (Request)
 ``templating``         Jinja's per-render context building and     ``templating``
-                       call dispatch, dict item look-ups           (Environment)
+                       call dispatch, dict item look-ups, and the  (Environment)
+                       ``title`` filter's regex split and
+                       MarkupSafe's ``escape`` (results remembered
+                       per short plain string)
+``sessions``           parsing a Cookie header that is just the    ``sessions``
+                       session cookie; ``dump_cookie`` for the     (open_session,
+                       session cookie: the text around the value   _set_session
+                       kept per setting, the new value put in      _cookie)
+                       between
+``cookie_codec``       ``hmac.digest``, from the key's             ``_cookie_co
+                       precomputed pads; zlib, for payloads too    dec``
+                       short to gain from it                       (CookieCodec)
 ``dispatch``           the named steps of ``wsgi_app`` for an app  ``app``
                        with no hooks and no replaced step: the     (Flask.__call__)
                        same steps in one function

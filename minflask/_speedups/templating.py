@@ -9,6 +9,13 @@ plain function directly; :func:`dict_item_or_attribute` reads a dict's key
 without first trying (and failing) the attribute. Each falls back to
 Jinja's own code for any other shape, so renders are the same either way.
 
+Autoescaped output goes through :func:`remembered_escape`, which keeps
+what MarkupSafe's ``escape`` made of a short plain string (the same links,
+classes and names are escaped on every render). :data:`REMEMBERED_FILTERS` maps Jinja's built-in filters that are pure,
+costly functions of a plain string (``title``: a regex split and a join
+per call) to versions that remember their results: a page titles the same
+names on every render.
+
 Without this module, :mod:`minflask.templating` uses Jinja's own
 ``Template`` and ``Context``.
 """
@@ -22,8 +29,12 @@ from types import FunctionType, MethodType
 
 from jinja2 import Environment as BaseEnvironment
 from jinja2 import Template as BaseTemplate
+from jinja2.filters import do_title
 from jinja2.runtime import Context as BaseContext
 from jinja2.utils import internalcode
+from markupsafe import Markup, escape
+
+from .memo import Memo
 
 #: Every attribute a plain ``dict`` has; any other name can only be a key.
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -45,7 +56,25 @@ def _flat_globals(globals: t.Any) -> dict[str, t.Any] | None:
 
 class Template(BaseTemplate):
     """Jinja's template, building each render's context from the globals'
-    two dicts directly rather than key by key through a ChainMap."""
+    two dicts directly rather than key by key through a ChainMap, and
+    escaping output with :func:`remembered_escape`."""
+
+    @classmethod
+    def from_code(
+        cls,
+        environment: BaseEnvironment,
+        code: t.Any,
+        globals: t.MutableMapping[str, t.Any],
+        uptodate: t.Callable[[], bool] | None = None,
+    ) -> BaseTemplate:
+        """Jinja's ``from_code``; then the compiled module's ``escape`` (the
+        name its render functions call for every autoescaped output) is
+        :func:`remembered_escape` if it was MarkupSafe's."""
+        template = super().from_code(environment, code, globals, uptodate)
+        namespace = getattr(template.root_render_func, "__globals__", None)
+        if namespace is not None and namespace.get("escape") is escape:
+            namespace["escape"] = remembered_escape
+        return template
 
     def new_context(
         self,
@@ -124,4 +153,61 @@ def dict_item_or_attribute(env: BaseEnvironment, obj: t.Any, attribute: str) -> 
             return obj[attribute]
         except (TypeError, LookupError, AttributeError):
             return env.undefined(obj=obj, name=attribute)
-    return BaseEnvironment.getattr(env, obj, attribute)
+    # Jinja's own steps, without a second call: the attribute, else the item.
+    try:
+        return getattr(obj, attribute)
+    except AttributeError:
+        pass
+    try:
+        return obj[attribute]
+    except (TypeError, LookupError, AttributeError):
+        return env.undefined(obj=obj, name=attribute)
+
+
+#: Escaped plain strings, as MarkupSafe's ``escape`` makes them.
+_escaped: Memo[str, Markup] = Memo(2048)
+
+#: Longer strings are escaped every time, so the memo stays small.
+_ESCAPE_MAX_LENGTH = 128
+
+
+def remembered_escape(s: t.Any, /) -> Markup:
+    """:func:`markupsafe.escape`, its result remembered for a plain, short
+    ``str`` (a pure function of it, and an immutable ``Markup``): a page
+    escapes the same links, classes and names on every render."""
+    if type(s) is str:
+        markup = _escaped.get(s)
+        if markup is None:
+            markup = escape(s)
+            if len(s) <= _ESCAPE_MAX_LENGTH:
+                _escaped.keep(s, markup)
+        return markup
+    return escape(s)
+
+
+#: Titles of plain strings, as Jinja's ``title`` filter makes them.
+_titles: Memo[str, str] = Memo(1024)
+
+#: Longer strings are titled every time, so the memo stays small.
+_TITLE_MAX_LENGTH = 128
+
+
+def remembered_title(s: t.Any) -> str:
+    """Jinja's ``title`` filter (:func:`jinja2.filters.do_title`), its
+    result remembered for a plain, short ``str``: for one, the filter's
+    answer depends on nothing but the string."""
+    if type(s) is str:
+        title = _titles.get(s)
+        if title is None:
+            title = do_title(s)
+            if len(s) <= _TITLE_MAX_LENGTH:
+                _titles.keep(s, title)
+        return title
+    return do_title(s)
+
+
+#: ``name -> (Jinja's built-in filter, the remembering version)``: a new
+#: environment whose filter is still the built-in one gets the other.
+REMEMBERED_FILTERS: dict[str, tuple[t.Callable[..., t.Any], t.Callable[..., t.Any]]] = {
+    "title": (do_title, remembered_title),
+}
