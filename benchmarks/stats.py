@@ -87,6 +87,39 @@ def covered_geomean(ratios: Mapping[str, float], names: Sequence[str]) -> float 
     return geometric_mean(ratios[name] for name in names)
 
 
+def _flask_bottle_targets(
+    prefix: str,
+    minimums: tuple[float, float, float],
+    flask_ratios: Mapping[str, float],
+    bottle_ratios: Mapping[str, float],
+    all_names: Sequence[str],
+    bottle_scope: str,
+    bottle_names: Sequence[str],
+) -> list[Target]:
+    """The three Flask/Bottle targets at ``minimums`` (Flask geometric mean,
+    Flask in every scenario, Bottle geometric mean), labelled with ``prefix``."""
+    geomean_min, each_min, bottle_min = minimums
+    complete = all(name in flask_ratios for name in all_names)
+    lowest = min(flask_ratios.values()) if complete and flask_ratios else None
+    return [
+        at_least(
+            f"{prefix}minflask/Flask geometric mean >= {geomean_min}",
+            covered_geomean(flask_ratios, all_names),
+            geomean_min,
+        ),
+        at_least(
+            f"{prefix}minflask/Flask in every scenario >= {each_min}",
+            lowest,
+            each_min,
+        ),
+        at_least(
+            f"{prefix}minflask/Bottle geometric mean >= {bottle_min}{bottle_scope}",
+            covered_geomean(bottle_ratios, bottle_names),
+            bottle_min,
+        ),
+    ]
+
+
 def speed_targets(
     flask_ratios: Mapping[str, float],
     bottle_ratios: Mapping[str, float],
@@ -94,26 +127,15 @@ def speed_targets(
     bottle_names: Sequence[str],
 ) -> list[Target]:
     """The dispatch targets from per-scenario minflask/Flask and minflask/Bottle ratios."""
-    complete = all(name in flask_ratios for name in all_names)
-    lowest = min(flask_ratios.values()) if complete and flask_ratios else None
-    return [
-        at_least(
-            f"minflask/Flask geometric mean >= {FLASK_GEOMEAN_MIN}",
-            covered_geomean(flask_ratios, all_names),
-            FLASK_GEOMEAN_MIN,
-        ),
-        at_least(
-            f"minflask/Flask in every scenario >= {FLASK_EACH_MIN}",
-            lowest,
-            FLASK_EACH_MIN,
-        ),
-        at_least(
-            f"minflask/Bottle geometric mean >= {BOTTLE_GEOMEAN_MIN}"
-            f" ({', '.join(bottle_names)})",
-            covered_geomean(bottle_ratios, bottle_names),
-            BOTTLE_GEOMEAN_MIN,
-        ),
-    ]
+    return _flask_bottle_targets(
+        "",
+        (FLASK_GEOMEAN_MIN, FLASK_EACH_MIN, BOTTLE_GEOMEAN_MIN),
+        flask_ratios,
+        bottle_ratios,
+        all_names,
+        f" ({', '.join(bottle_names)})",
+        bottle_names,
+    )
 
 
 def falcon_targets(
@@ -143,22 +165,12 @@ def raised_targets(
     bottle_names: Sequence[str],
 ) -> list[Target]:
     """Issue 17's raised Flask and Bottle targets, from the same ratios."""
-    complete = all(name in flask_ratios for name in all_names)
-    lowest = min(flask_ratios.values()) if complete and flask_ratios else None
-    return [
-        at_least(
-            f"issue 17: minflask/Flask geometric mean >= {FLASK_GEOMEAN_MIN_17}",
-            covered_geomean(flask_ratios, all_names),
-            FLASK_GEOMEAN_MIN_17,
-        ),
-        at_least(
-            f"issue 17: minflask/Flask in every scenario >= {FLASK_EACH_MIN_17}",
-            lowest,
-            FLASK_EACH_MIN_17,
-        ),
-        at_least(
-            f"issue 17: minflask/Bottle geometric mean >= {BOTTLE_GEOMEAN_MIN_17}",
-            covered_geomean(bottle_ratios, bottle_names),
-            BOTTLE_GEOMEAN_MIN_17,
-        ),
-    ]
+    return _flask_bottle_targets(
+        "issue 17: ",
+        (FLASK_GEOMEAN_MIN_17, FLASK_EACH_MIN_17, BOTTLE_GEOMEAN_MIN_17),
+        flask_ratios,
+        bottle_ratios,
+        all_names,
+        "",
+        bottle_names,
+    )
