@@ -35,7 +35,7 @@ from ..ctx import AppContext, RequestContext
 from ..globals import _app_ctx_stack, _request_ctx_stack
 from ..wrappers import Request, Response
 from .memo import Memo
-from .response import build_plain
+from .response import answer, build_plain
 from .router import match_adapter
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -181,6 +181,17 @@ def serve(
                         ctx._dispatch_done = True
                         rv = app.handle_user_exception(e)
                 ctx._dispatch_done = True
+                if (
+                    type(rv) is str
+                    and app.response_class is Response
+                    and not ctx._after_request_functions
+                    and ctx._opened_session is None
+                    and not signals.request_finished.receivers
+                    and not app.session_interface.should_open_for_save(app, request)
+                ):
+                    sent = answer(Response, rv, None, environ, start_response)
+                    if sent is not None:
+                        return sent
                 if type(rv) is str and app.response_class is Response:
                     # make_response(rv) is Response(rv): built directly.
                     response = Response.__new__(Response)

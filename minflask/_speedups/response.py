@@ -69,6 +69,35 @@ def build_plain(
         response._recorded = (content_type,)
 
 
+def answer(
+    cls: type[Response],
+    body: str | bytes,
+    mimetype: str | None,
+    environ: WSGIEnvironment,
+    start_response: StartResponse,
+) -> list[bytes] | None:
+    """What ``Response(body, mimetype=mimetype)(environ, start_response)``
+    sends, for ``cls``, minflask's own :class:`~minflask.wrappers.Response`, with its
+    default status, without making the response object; None (and nothing
+    sent) where that response would not go out plainly: a HEAD request or
+    a default status without a body."""
+    code = cls.default_status
+    if code < 200 or code == 204 or code == 304:
+        return None
+    if environ.get("REQUEST_METHOD") == "HEAD":
+        return None
+    key = (cls.default_mimetype if mimetype is None else mimetype, code)
+    content_type, status = _heads.get(key) or _head(*key)
+    data: bytes = body.encode() if type(body) is str else body  # type: ignore[assignment]
+    if cls.automatically_set_content_length:
+        length = ("Content-Length", str(len(data)))
+        headers = [length] if content_type is None else [content_type, length]
+    else:
+        headers = [] if content_type is None else [content_type]
+    start_response(status, headers)
+    return [data]
+
+
 def send(
     response: Response, environ: WSGIEnvironment, start_response: StartResponse
 ) -> t.Iterable[bytes]:
