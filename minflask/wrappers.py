@@ -63,6 +63,62 @@ class _EnvironHeadersOnAccess:
         return headers
 
 
+def _wsgi_text(value: str) -> str:
+    """A WSGI string as text: latin-1 carries the bytes, which are UTF-8."""
+    if value.isascii():
+        return value
+    return value.encode("latin1").decode(errors="replace")
+
+
+def _server(environ: WSGIEnvironment) -> tuple[str, int | None] | None:
+    server_name = environ.get("SERVER_NAME")
+    if server_name is None:
+        return None
+    try:
+        port: int | None = int(environ.get("SERVER_PORT"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):  # a unix socket
+        port = None
+    return (server_name, port)
+
+
+def _scheme(environ: WSGIEnvironment) -> str:
+    return environ.get("wsgi.url_scheme", "http")  # type: ignore[no-any-return]
+
+
+def _root_path(environ: WSGIEnvironment) -> str:
+    return _wsgi_text(environ.get("SCRIPT_NAME") or "").rstrip("/")
+
+
+def _path(environ: WSGIEnvironment) -> str:
+    return "/" + _wsgi_text(environ.get("PATH_INFO") or "").lstrip("/")
+
+
+def _query_string(environ: WSGIEnvironment) -> bytes:
+    return environ.get("QUERY_STRING", "").encode("latin1")  # type: ignore[no-any-return]
+
+
+def _remote_addr(environ: WSGIEnvironment) -> str | None:
+    return environ.get("REMOTE_ADDR")
+
+
+class _FromEnviron:
+    """One of the attributes Werkzeug's constructor sets from the environ
+    (``path``, ``scheme`` ...), computed the same way on first read and
+    stored on the request; an assignment stores the new value directly.
+    Most requests read few of them, and computing all of them was most
+    of a request object's cost."""
+
+    def __init__(self, compute: t.Callable[[WSGIEnvironment], t.Any]) -> None:
+        self.compute = compute
+        self.name = compute.__name__.lstrip("_")
+
+    def __get__(self, obj: Request | None, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.compute(obj.environ)
+        return value
+
+
 class Request(_WerkzeugRequest):
     """The request object used by default in minflask.
 
@@ -86,6 +142,12 @@ class Request(_WerkzeugRequest):
     _max_form_parts: int | None = None
 
     headers = _EnvironHeadersOnAccess()
+    scheme = _FromEnviron(_scheme)
+    server = _FromEnviron(_server)
+    root_path = _FromEnviron(_root_path)
+    path = _FromEnviron(_path)
+    query_string = _FromEnviron(_query_string)
+    remote_addr = _FromEnviron(_remote_addr)
 
     def __init__(
         self,
@@ -93,34 +155,13 @@ class Request(_WerkzeugRequest):
         populate_request: bool = True,
         shallow: bool = False,
     ) -> None:
-        """Werkzeug's constructor written out: the same attributes from the
-        same environ values, without its keyword hand-off to the sans-IO
-        base and four helper calls, as this runs for every request.
+        """Werkzeug's constructor, with the attributes it computes from the
+        environ (``path``, ``scheme``, ``server``, ``root_path``,
+        ``query_string``, ``remote_addr`` and ``headers``) computed the
+        same way on first read instead, as most requests read few of them.
+        Only ``method`` is set here, as every request is routed by it.
         (tests/test_fast_paths.py compares the result with Werkzeug's.)"""
-        get = environ.get
-        self.method = get("REQUEST_METHOD", "GET").upper()
-        self.scheme = get("wsgi.url_scheme", "http")
-        server_name = get("SERVER_NAME")
-        if server_name is None:
-            self.server = None
-        else:
-            try:
-                port: int | None = int(get("SERVER_PORT"))  # type: ignore[arg-type]
-            except (TypeError, ValueError):  # a unix socket
-                port = None
-            self.server = (server_name, port)
-        # WSGI strings carry bytes as latin-1; non-ASCII ones are UTF-8 text.
-        root_path = get("SCRIPT_NAME") or ""
-        if not root_path.isascii():
-            root_path = root_path.encode("latin1").decode(errors="replace")
-        self.root_path = root_path.rstrip("/")
-        path = get("PATH_INFO") or ""
-        if not path.isascii():
-            path = path.encode("latin1").decode(errors="replace")
-        self.path = "/" + path.lstrip("/")
-        self.query_string = get("QUERY_STRING", "").encode("latin1")
-        # ``headers`` (a live view of the environ) is made on first use.
-        self.remote_addr = get("REMOTE_ADDR")
+        self.method = environ.get("REQUEST_METHOD", "GET").upper()
         self.environ = environ
         self.shallow = shallow
         if populate_request and not shallow:

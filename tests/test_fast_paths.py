@@ -549,13 +549,17 @@ def _environs() -> list[dict[str, t.Any]]:
 
 @pytest.mark.parametrize("environ", _environs())
 @pytest.mark.parametrize("kwargs", [{}, {"shallow": True}, {"populate_request": False}])
-def test_request_init_matches_werkzeug(
+def test_request_attributes_match_werkzeug(
     environ: dict[str, t.Any], kwargs: dict[str, t.Any]
 ) -> None:
     ours_env, ref_env = dict(environ), dict(environ)
     ours = minflask.Request(ours_env, **kwargs)
     reference = WerkzeugRequest(ref_env, **kwargs)
-    assert "headers" not in vars(ours)  # made on first use
+    computed = ("headers", "scheme", "server", "root_path", "path")
+    computed += ("query_string", "remote_addr")
+    assert not set(computed) & vars(ours).keys()  # made on first read
+    for name in computed:
+        getattr(ours, name)
     assert ours.headers is ours.headers
     ours_vars, ref_vars = vars(ours), vars(reference)
     assert ours_vars.keys() == ref_vars.keys()
@@ -567,6 +571,16 @@ def test_request_init_matches_werkzeug(
     assert ours.headers.environ is ours_env
     assert ("werkzeug.request" in ours_env) == ("werkzeug.request" in ref_env)
     assert ours_env.get("werkzeug.request", ours) is ours
+
+
+def test_request_attributes_can_be_assigned_before_and_after_reading() -> None:
+    request = minflask.Request(EnvironBuilder(path="/a").get_environ())
+    request.path = "/b"
+    assert request.path == "/b"
+    assert request.scheme == "http"
+    request.scheme = "https"
+    assert request.scheme == "https"
+    assert request.url == "https://localhost/b"
 
 
 # -- the request's URL adapter ---------------------------------------------------
