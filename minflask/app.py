@@ -837,6 +837,29 @@ class Flask(App):
         """A redirect response made with this app's response class."""
         return _werkzeug_redirect(location, code=code, Response=self.response_class)
 
+    # -- replaced steps ------------------------------------------------------
+
+    #: The names of this class's methods that the instance has replaced
+    #: with an attribute of its own (middleware assigned to
+    #: ``app.wsgi_app``, the tracer's wrappers), kept current by
+    #: ``__setattr__`` and ``__delattr__`` so the shortcuts can tell from
+    #: one read whether a step of the request was replaced.
+    _shadowed_methods: frozenset[str] = frozenset()
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        super().__setattr__(name, value)
+        if inspect.isfunction(getattr(type(self), name, None)):
+            self.__dict__["_shadowed_methods"] = self._shadowed_methods | {name}
+
+    def __delattr__(self, name: str) -> None:
+        super().__delattr__(name)
+        if name in self._shadowed_methods:
+            left = self._shadowed_methods - {name}
+            if left:
+                self.__dict__["_shadowed_methods"] = left
+            else:  # the instance is as its class made it again
+                del self.__dict__["_shadowed_methods"]
+
     # -- the life of a request --------------------------------------------
 
     def __call__(
@@ -878,7 +901,8 @@ class Flask(App):
 
     def full_dispatch_request(self) -> Response:
         """Pre-process, dispatch, handle errors, and finalize the response."""
-        self._got_first_request = True
+        if not self._got_first_request:
+            self._got_first_request = True
         try:
             if signals.request_started.receivers:
                 signals.request_started.send(self, _async_wrapper=self.ensure_sync)

@@ -160,3 +160,37 @@ def test_a_404_meets_its_handler_trap_and_overrides(road: str) -> None:
             return "teapot", 418
 
     assert call(Teapot("teapot"), "/nowhere") == ("418 I'M A TEAPOT", b"teapot")
+
+
+@pytest.mark.parametrize(
+    "step", ["wsgi_app", "make_response", "full_dispatch_request", "process_response"]
+)
+def test_a_step_replaced_on_the_instance_is_used_then_dropped(step: str) -> None:
+    app = Flask("shadowed")
+    app.add_url_rule("/", "index", lambda: "hello")
+    assert call(app) == ("200 OK", b"hello")  # the first request: plain
+    original = getattr(app, step)
+    seen: list[str] = []
+
+    def replaced(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        seen.append(step)
+        return original(*args, **kwargs)
+
+    setattr(app, step, replaced)
+    assert step in app._shadowed_methods
+    assert call(app) == ("200 OK", b"hello")
+    assert seen == [step]
+    delattr(app, step)
+    assert step not in vars(app)
+    assert "_shadowed_methods" not in vars(app)
+    assert call(app) == ("200 OK", b"hello")
+    assert seen == [step]
+
+
+def test_instance_attributes_that_are_not_methods_are_not_shadows() -> None:
+    app = Flask("not_shadowed")
+    app.add_url_rule("/", "index", lambda: "hello")
+    call(app)
+    app.something_of_an_extension = object()  # type: ignore[attr-defined]
+    app.debug = False
+    assert "_shadowed_methods" not in vars(app)

@@ -787,7 +787,10 @@ def snapshot(app: Flask) -> dict[str, t.Any]:
     interface = app.session_interface
     jinja = vars(app).get("jinja_env")
     return {
-        "app": {k: id(v) for k, v in vars(app).items()},
+        # _shadowed_methods is derived from the others: compared by value.
+        "app": {
+            k: v if k == "_shadowed_methods" else id(v) for k, v in vars(app).items()
+        },
         "registries": registries,
         "views": {k: id(v) for k, v in app.view_functions.items()},
         "errors": errors,

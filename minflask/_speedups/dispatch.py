@@ -19,7 +19,10 @@ the answer and every hook, handler and signal are exactly
 
 Whether an app qualifies is checked on every request from a few attribute
 reads, so registering a hook later, assigning middleware to
-``app.wsgi_app`` or starting the tracer takes effect at once.
+``app.wsgi_app`` or starting the tracer takes effect at once. (Which steps
+the instance replaced is kept by ``Flask.__setattr__`` and
+``__delattr__`` in ``app._shadowed_methods``; a write straight into
+``app.__dict__`` goes unseen.)
 """
 
 from __future__ import annotations
@@ -98,7 +101,7 @@ def serve(
         or app.before_request_funcs
         or app.url_value_preprocessors
         or app.after_request_funcs
-        or not app.__dict__.keys().isdisjoint(_STEPS)
+        or not app._shadowed_methods.isdisjoint(_STEPS)
     ):
         return app.wsgi_app(environ, start_response)
 
@@ -151,7 +154,8 @@ def serve(
                     request.url_rule, request.view_args = found
                 elif request.routing_exception is None:
                     ctx.match_request()
-            app._got_first_request = True
+            if not app._got_first_request:
+                app._got_first_request = True
             rule: t.Any = request.url_rule
             if signals.request_started.receivers or (
                 request.method == "OPTIONS"
