@@ -194,3 +194,64 @@ def test_instance_attributes_that_are_not_methods_are_not_shadows() -> None:
     app.something_of_an_extension = object()  # type: ignore[attr-defined]
     app.debug = False
     assert "_shadowed_methods" not in vars(app)
+
+
+def _sent(app: Flask, path: str, **kw: t.Any) -> tuple[str, list[t.Any], bytes]:
+    seen: list[t.Any] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        seen[:] = [status, headers]
+
+    body = b"".join(app(create_environ(path, **kw), start_response))
+    return seen[0], seen[1], body
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_dict_sent_without_a_response_object_is_make_responses(
+    debug: bool, method: str
+) -> None:
+    app = Flask("json_direct")
+    app.debug = debug
+    data = {"b": [1, 2.5, None], "a": "\u00e9t\u00e9 <b>", "n": {"x": True}}
+    app.add_url_rule("/", "index", lambda: data, methods=["GET"])
+    with app.test_request_context(method=method):
+        expected = app.make_response(data)
+    status, headers, body = _sent(app, "/", method=method)
+    assert status == expected.status == "200 OK"
+    assert headers == expected.headers.to_wsgi_list()
+    assert body == (b"" if method == "HEAD" else expected.get_data())
+    assert body.endswith(b"\n") or method == "HEAD"
+    if debug and method == "GET":
+        assert b'\n  "a"' in body  # indented, keys sorted
+
+
+def test_a_dict_still_meets_after_this_request_and_a_custom_provider() -> None:
+    from minflask import after_this_request
+    from minflask.json.provider import DefaultJSONProvider
+
+    class Loud(DefaultJSONProvider):
+        def _body(self, obj: t.Any) -> str:
+            return super()._body(obj).upper()
+
+    app = Flask("json_custom")
+    app.json = Loud(app)
+    seen: list[str] = []
+
+    @app.route("/")
+    def index() -> dict[str, str]:
+        return {"k": "v"}
+
+    @app.route("/hooked")
+    def hooked() -> dict[str, str]:
+        @after_this_request
+        def note(response: t.Any) -> t.Any:
+            seen.append(response.mimetype)
+            return response
+
+        return {"k": "v"}
+
+    assert _sent(app, "/")[2] == b'{"K":"V"}\n'
+    app.json = DefaultJSONProvider(app)
+    assert _sent(app, "/hooked")[2] == b'{"k":"v"}\n'
+    assert seen == ["application/json"]

@@ -36,6 +36,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from .. import signals
 from ..ctx import AppContext, RequestContext
 from ..globals import _app_ctx_stack, _request_ctx_stack
+from ..json.provider import DefaultJSONProvider
 from ..wrappers import Request, Response
 from .memo import Memo
 from .response import answer, build_plain
@@ -185,15 +186,33 @@ def serve(
                         ctx._dispatch_done = True
                         rv = app.handle_user_exception(e)
                 ctx._dispatch_done = True
+                rv_type = type(rv)
                 if (
-                    type(rv) is str
+                    (rv_type is str or rv_type is dict)
                     and app.response_class is Response
                     and not ctx._after_request_functions
                     and ctx._opened_session is None
                     and not signals.request_finished.receivers
                     and not app.session_interface.should_open_for_save(app, request)
                 ):
-                    sent = answer(Response, rv, None, environ, start_response)
+                    # Nothing will see the response as an object: send what
+                    # make_response(rv) would, without making it.
+                    if rv_type is str:
+                        sent = answer(Response, rv, None, environ, start_response)
+                    else:
+                        provider = app.json
+                        if type(provider) is DefaultJSONProvider and (
+                            "response" not in provider.__dict__
+                        ):
+                            sent = answer(
+                                Response,
+                                provider._body(rv),
+                                provider.mimetype,
+                                environ,
+                                start_response,
+                            )
+                        else:
+                            sent = None
                     if sent is not None:
                         return sent
                 if type(rv) is str and app.response_class is Response:

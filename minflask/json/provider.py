@@ -128,12 +128,17 @@ class DefaultJSONProvider(JSONProvider):
             obj = args[0]
         else:
             obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(self._body(obj), mimetype=self.mimetype)
+
+    def _body(self, obj: t.Any) -> str:
+        """The text :meth:`response` sends for ``obj``: indented or compact
+        per :attr:`compact`, ending with a newline."""
         compact = self.compact
         if compact is False or (compact is None and self._app.debug):
             body = self.dumps(obj, indent=2)
         else:
             body = self._dumps_compact(obj)
-        return self._app.response_class(f"{body}\n", mimetype=self.mimetype)
+        return f"{body}\n"
 
     def _dumps_compact(self, obj: t.Any) -> str:
         """``self.dumps(obj, separators=(",", ":"))``, with a reused encoder.
