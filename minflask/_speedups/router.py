@@ -334,6 +334,20 @@ class Router:
         self.states: dict[tuple[str, str], _State] = {}
         for domain, state in self.root.static.items():
             self._index(domain, state, [])
+        #: (domain, path, method) -> (rule, defaults) for an HTTP request
+        #: to a static URL that a rule listing the method answers plainly:
+        #: what :meth:`match` finds there, in one look-up.
+        self.static_http: dict[
+            tuple[str, str, str], tuple[Rule, dict[str, t.Any] | None]
+        ] = {}
+        for (domain, path), state in self.states.items():
+            http = state.leaf[0]  # type: ignore[index]
+            for method, outcome in http.items():
+                if type(outcome) is _Target:
+                    self.static_http[(domain, path, method)] = (
+                        outcome.rule,
+                        outcome.defaults,
+                    )
 
     def _add(self, entry: ParsedRule, target: _Target) -> None:
         state = self.root
@@ -761,7 +775,14 @@ def match_adapter(
         domain = adapter.subdomain
     if path_info[:1] != "/" or path_info[1:2] == "/":
         path_info = f"/{path_info.lstrip('/')}" if path_info else ""
-    return router.match(domain, path_info, method.upper(), adapter.websocket)
+    method = method.upper()
+    websocket = adapter.websocket
+    if not websocket:
+        found = router.static_http.get((domain, path_info, method))
+        if found is not None:
+            rule, defaults = found
+            return rule, dict(defaults) if defaults else {}
+    return router.match(domain, path_info, method, websocket)
 
 
 def build_version(url_map: Map, endpoint: str) -> int | None:
