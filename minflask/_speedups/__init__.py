@@ -20,9 +20,11 @@ module                 what it replaces                            used by
                        and decides which ``url_for`` URLs may be
                        remembered
 ``response``           Werkzeug's Response constructor and WSGI    ``wrappers``
-                       call, for a one-chunk body with default     (Response)
-                       headers: two header values recorded, sent
-                       as they are
+                       call, for a one-chunk body with default     (Response),
+                       headers: two header values recorded, sent   ``dispatch``
+                       as they are; and the response object
+                       itself, for a view's str or dict that
+                       nothing else sees (``answer``)
 ``errors``             rendering Werkzeug's stock error page (404, ``app``
                        405 ...) and running it through force_type  (_http_excep
                        on every request: each page kept once       tion_response)
