@@ -255,3 +255,30 @@ def test_a_dict_still_meets_after_this_request_and_a_custom_provider() -> None:
     app.json = DefaultJSONProvider(app)
     assert _sent(app, "/hooked")[2] == b'{"k":"v"}\n'
     assert seen == ["application/json"]
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "DELETE"])
+@pytest.mark.parametrize("path", ["/missing", "/only-post", "/"])
+def test_routing_errors_sent_without_a_response_object(method: str, path: str) -> None:
+    def build(hooked: bool) -> Flask:
+        app = Flask(f"errors_{hooked}")
+        app.add_url_rule("/only-post", "p", lambda: "posted", methods=["POST"])
+        app.add_url_rule("/", "index", lambda: "hello", methods=["GET"])
+        if hooked:  # the named methods' road, for reference
+            app.before_request(lambda: None)
+        return app
+
+    plain = _sent(build(False), path, method=method)
+    named = _sent(build(True), path, method=method)
+    assert plain == named
+    if path == "/missing":
+        assert plain[0] == "404 NOT FOUND"
+    elif (path, method) != ("/", "GET") and (path, method) != ("/", "HEAD"):
+        assert plain[0] == "405 METHOD NOT ALLOWED"
+
+
+def test_a_view_returning_none_is_still_an_error_on_the_plain_road() -> None:
+    app = Flask("returns_none")
+    app.add_url_rule("/", "index", lambda: None)
+    status, _, body = _sent(app, "/")
+    assert status == "500 INTERNAL SERVER ERROR"

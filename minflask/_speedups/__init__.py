@@ -27,7 +27,9 @@ module                 what it replaces                            used by
                        nothing else sees (``answer``)
 ``errors``             rendering Werkzeug's stock error page (404, ``app``
                        405 ...) and running it through force_type  (_http_excep
-                       on every request: each page kept once       tion_response)
+                       on every request: each page kept once; on   tion_response),
+                       the plain road, sent without a response     ``dispatch``
+                       object (``answer_error``)
 ``forms``              Werkzeug's form parser for urlencoded       ``wrappers``
                        bodies: ``get_data`` split into pairs       (Request)
 ``templating``         Jinja's per-render context building and     ``templating``

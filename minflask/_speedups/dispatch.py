@@ -38,6 +38,7 @@ from ..ctx import AppContext, RequestContext
 from ..globals import _app_ctx_stack, _request_ctx_stack
 from ..json.provider import DefaultJSONProvider
 from ..wrappers import Request, Response
+from .errors import answer_error
 from .memo import Memo
 from .response import answer, build_plain
 from .router import match_adapter
@@ -187,8 +188,9 @@ def serve(
                         rv = app.handle_user_exception(e)
                 ctx._dispatch_done = True
                 rv_type = type(rv)
+                routing_error = missing is not None and rv is missing
                 if (
-                    (rv_type is str or rv_type is dict)
+                    (rv_type is str or rv_type is dict or routing_error)
                     and app.response_class is Response
                     and not ctx._after_request_functions
                     and ctx._opened_session is None
@@ -199,6 +201,8 @@ def serve(
                     # make_response(rv) would, without making it.
                     if rv_type is str:
                         sent = answer(Response, rv, None, environ, start_response)
+                    elif routing_error:  # its stock page
+                        sent = answer_error(Response, rv, environ, start_response)
                     else:
                         provider = app.json
                         if type(provider) is DefaultJSONProvider and (

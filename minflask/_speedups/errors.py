@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from .memo import Memo
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from _typeshed.wsgi import WSGIEnvironment
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
     from ..wrappers import Response
 
@@ -87,3 +87,26 @@ def stock_error_response(
     # Werkzeug sends no body for HEAD; the page is a stream.
     rv.response = iter(() if environ["REQUEST_METHOD"] == "HEAD" else (body,))
     return rv
+
+
+def answer_error(
+    cls: type[Response],
+    e: HTTPException,
+    environ: WSGIEnvironment,
+    start_response: StartResponse,
+) -> list[bytes] | None:
+    """What :func:`stock_error_response`'s response sends, without making
+    it, for a request nothing else will see the response of; None (and
+    nothing sent) for a HEAD request or where that function gives None."""
+    if not cls._fast or environ.get("REQUEST_METHOD") == "HEAD":
+        return None
+    page = _stock_page(e)
+    if page is None:
+        return None
+    body, status = page
+    header_list = e.get_headers(environ, None)
+    if not _plain_headers(header_list):
+        return None
+    header_list.append(("Content-Length", str(len(body))))
+    start_response(status, header_list)
+    return [body]
