@@ -282,3 +282,4 @@ def test_a_view_returning_none_is_still_an_error_on_the_plain_road() -> None:
     app.add_url_rule("/", "index", lambda: None)
     status, _, body = _sent(app, "/")
     assert status == "500 INTERNAL SERVER ERROR"
+    assert b"Internal Server Error" in body
