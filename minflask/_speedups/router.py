@@ -52,6 +52,8 @@ from werkzeug.routing import (
     parse_converter_args,
 )
 
+from .memo import Memo
+
 #: One token of a rule string: a slash, static text, or a variable
 #: ``<converter(arguments):name>`` (converter and arguments optional).
 _TOKEN = re.compile(
@@ -748,6 +750,23 @@ def match(
 
 _MATCH = MapAdapter.match
 
+#: adapter -> (its map, the map's Routes, the domain part it matches in,
+#: whether it is a websocket adapter), or None for an adapter this module
+#: does not match for. An adapter's binding is fixed when it is made, and
+#: the app keeps one per binding, so this fills once per binding.
+_bindings: Memo[MapAdapter, tuple[Map, Routes, str, bool] | None] = Memo(256)
+
+
+def _binding(adapter: MapAdapter) -> tuple[Map, Routes, str, bool] | None:
+    url_map = adapter.map
+    state: Routes | None = url_map.__dict__.get(_ROUTES)
+    if type(adapter).match is not _MATCH or state is None:
+        return _bindings.keep(adapter, None)
+    domain = adapter.server_name
+    if not url_map.host_matching and adapter.subdomain is not None:
+        domain = adapter.subdomain
+    return _bindings.keep(adapter, (url_map, state, domain, adapter.websocket))
+
 
 def match_adapter(
     adapter: MapAdapter, path_info: str, method: str
@@ -755,12 +774,13 @@ def match_adapter(
     """:func:`match` for what ``adapter.match(path_info, method)`` would
     match: the adapter's domain part, the path and method normalized as
     Werkzeug does. None also for an adapter class with its own ``match``."""
-    if type(adapter).match is not _MATCH:
+    if adapter in _bindings:
+        binding = _bindings[adapter]
+    else:
+        binding = _binding(adapter)
+    if binding is None:
         return None
-    url_map = adapter.map
-    state: Routes | None = url_map.__dict__.get(_ROUTES)
-    if state is None:
-        return None
+    url_map, state, domain, websocket = binding
     router = state.router
     if (
         router is None
@@ -770,13 +790,9 @@ def match_adapter(
         router = state.compiled(url_map)
         if router is None:
             return None
-    domain = adapter.server_name
-    if not url_map.host_matching and adapter.subdomain is not None:
-        domain = adapter.subdomain
     if path_info[:1] != "/" or path_info[1:2] == "/":
         path_info = f"/{path_info.lstrip('/')}" if path_info else ""
     method = method.upper()
-    websocket = adapter.websocket
     if not websocket:
         found = router.static_http.get((domain, path_info, method))
         if found is not None:
