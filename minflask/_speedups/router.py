@@ -774,10 +774,7 @@ def match_adapter(
     """:func:`match` for what ``adapter.match(path_info, method)`` would
     match: the adapter's domain part, the path and method normalized as
     Werkzeug does. None also for an adapter class with its own ``match``."""
-    if adapter in _bindings:
-        binding = _bindings[adapter]
-    else:
-        binding = _binding(adapter)
+    binding = _bindings[adapter] if adapter in _bindings else _binding(adapter)
     if binding is None:
         return None
     url_map, state, domain, websocket = binding
