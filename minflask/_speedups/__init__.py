@@ -27,7 +27,10 @@ module                 what it replaces                            used by
                        405 ...) and running it through force_type  (_http_excep
                        on every request: each page kept once       tion_response)
 ``forms``              Werkzeug's form parser for urlencoded       ``wrappers``
-                       bodies: ``get_data`` split into pairs       (Request)
+                       bodies: a plain Content-Length body read    (Request)
+                       from ``wsgi.input`` with LimitedStream's
+                       checks, split into pairs; ``files`` and
+                       the spent ``stream`` made on first access
 ``templating``         Jinja's per-render context building and     ``templating``
                        call dispatch, dict item look-ups, and the  (Environment)
                        ``title`` filter's regex split and
@@ -45,7 +48,8 @@ module                 what it replaces                            used by
                        with no hooks and no replaced step: the     (Flask.__call__)
                        same steps in one function
 ``proxies``            LocalProxy's four-call attribute read:      ``globals``
-                       ``request.form`` in two calls               (the proxies)
+                       ``request.form`` in one (an attrgetter of   (the proxies)
+                       the stack's ``top``), others in two
 ``memo``               (no step: the one cache type the modules    the modules
                        above share, with one eviction rule)        above
 =====================  ==========================================  =============
