@@ -37,17 +37,21 @@ if t.TYPE_CHECKING:  # pragma: no cover
 try:
     from ._speedups.forms import SPENT_BODY as _SPENT_BODY
     from ._speedups.forms import load_urlencoded_form as _load_urlencoded_form
-    from ._speedups.forms import parse_urlencoded as _parse_urlencoded
+    from ._speedups.forms import query_args as _query_args
+    from ._speedups.forms import shortcut_first as _shortcut_first
     from ._speedups.forms import spent_stream as _spent_stream
     from ._speedups.forms import stored_property as _stored_property
     from ._speedups.forms import urlencoded_form as _urlencoded_form
 except ImportError:  # the plain road: Werkzeug's parsers and cached_property
     _SPENT_BODY = "_urlencoded_body"  # never set without the shortcuts
     _load_urlencoded_form = None  # type: ignore[assignment]
-    _parse_urlencoded = None  # type: ignore[assignment]
+    _query_args = None  # type: ignore[assignment]
     _spent_stream = None  # type: ignore[assignment]
     _stored_property = cached_property  # type: ignore[assignment,misc]
     _urlencoded_form = None  # type: ignore[assignment]
+
+    def _shortcut_first(shortcut: t.Any) -> t.Any:  # type: ignore[misc]
+        return cached_property
 
 
 def _config_value(key: str, default: t.Any = None) -> t.Any:
@@ -213,26 +217,19 @@ class Request(_WerkzeugRequest):
             self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class
         )
 
-    @_stored_property
+    @_shortcut_first(_query_args)
     def args(self) -> MultiDict[str, str]:
-        """The parsed query string: the same pairs as Werkzeug's ``args``
-        (split by :func:`minflask._speedups.forms.parse_urlencoded` when the
-        shortcuts are there)."""
-        if _parse_urlencoded is None:
-            return super().args
-        return self.parameter_storage_class(
-            _parse_urlencoded(self.query_string.decode())
-        )
+        """Werkzeug's ``args``: the parsed query string (split by
+        :func:`minflask._speedups.forms.query_args` when the shortcuts are
+        there)."""
+        return super().args
 
-    @_stored_property
+    @_shortcut_first(_urlencoded_form)
     def form(self) -> ImmutableMultiDict[str, str]:
         """Werkzeug's ``form``: the parsed form fields of the body (an
-        urlencoded one parsed by :mod:`minflask._speedups.forms` when the
-        shortcuts are there)."""
-        if _urlencoded_form is not None:
-            form = _urlencoded_form(self)
-            if form is not None:
-                return form  # type: ignore[return-value]
+        urlencoded one parsed by
+        :func:`minflask._speedups.forms.urlencoded_form` when the shortcuts
+        are there)."""
         self._load_form_data()
         return self.form
 

@@ -9,8 +9,10 @@ them as UTF-8 and splitting them into pairs. :func:`urlencoded_form` does
 only that, with the same results:
 
 - the same bytes: read straight from ``wsgi.input`` in the pieces
-  ``LimitedStream.readall`` asks for (``readinto`` when the input has it),
-  when ``request.stream`` was never made and the body has a plain
+  ``LimitedStream.readall`` asks for, through ``read`` (the method WSGI
+  promises; LimitedStream prefers ``readinto`` when the input has one,
+  for the same sizes), when ``request.stream`` was never made and the
+  body has a plain
   Content-Length; else ``request.get_data(cache=False)`` (the data an
   earlier ``get_data()`` cached, else the limited ``request.stream``);
 - the same errors: 413 over ``max_content_length`` before reading, Werkzeug's
@@ -57,6 +59,8 @@ if t.TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "load_urlencoded_form",
     "parse_urlencoded",
+    "query_args",
+    "shortcut_first",
     "spent_stream",
     "stored_property",
     "urlencoded_form",
@@ -112,6 +116,48 @@ class stored_property(t.Generic[_T]):
         return value
 
 
+class _ShortcutFirst(stored_property[_T]):
+    """A :class:`stored_property` whose first read asks ``shortcut(obj)``
+    and keeps its answer; ``fget``'s when the shortcut answers ``None``."""
+
+    def __init__(
+        self, shortcut: t.Callable[[t.Any], t.Any], fget: t.Callable[[t.Any], _T]
+    ) -> None:
+        super().__init__(fget)
+        self.shortcut = shortcut
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        value = self.shortcut(obj)
+        if value is None:
+            value = self.fget(obj)
+        obj.__dict__[self.__name__] = value
+        return value
+
+
+def shortcut_first(
+    shortcut: t.Callable[[t.Any], t.Any],
+) -> t.Callable[[t.Callable[[t.Any], _T]], stored_property[_T]]:
+    """Decorate a request property whose value ``shortcut(request)`` gives
+    when it can (``None`` when not): the property's own code runs only
+    then, and no extra Python call is made when it need not."""
+
+    def decorate(fget: t.Callable[[t.Any], _T]) -> stored_property[_T]:
+        return _ShortcutFirst(shortcut, fget)
+
+    return decorate
+
+
+def query_args(request: _WerkzeugRequest) -> MultiDict[str, str]:
+    """``request.args`` as Werkzeug makes it: the query string decoded as
+    UTF-8 (a UnicodeDecodeError as there) and split by
+    :func:`parse_urlencoded`."""
+    text = request.query_string.decode()
+    storage: type[MultiDict[str, str]] = request.parameter_storage_class
+    return storage(parse_urlencoded(text)) if text else storage()
+
+
 def parse_urlencoded(text: str) -> list[tuple[str, str]]:
     """Split urlencoded ``text`` into ``(name, value)`` pairs as
     ``parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")``
@@ -145,10 +191,11 @@ def urlencoded_form(
     and stored in the request's ``__dict__``; ``None``, having read nothing,
     for any other body or a class that changes how forms are parsed.
 
-    ``Request.form`` calls this first, and takes the full road
-    (``_load_form_data``) on ``None``: so does this for a class with its own
-    ``_load_form_data`` and in debug mode (which explains missing files
-    there). ``loading`` is set when called from ``_load_form_data``.
+    ``Request.form`` asks this first (:func:`shortcut_first`), and takes
+    the full road (``_load_form_data``) on ``None``: so does this for a
+    class with its own ``_load_form_data`` and in debug mode (which
+    explains missing files there). ``loading`` is set when called from
+    ``_load_form_data``.
     """
     environ = request.environ
     content_type = environ.get("CONTENT_TYPE")
@@ -190,7 +237,15 @@ def urlencoded_form(
             limit = request.max_content_length
         if limit is not None and length > limit:
             raise RequestEntityTooLarge()
-        data = d[SPENT_BODY] = _read_body(environ["wsgi.input"], length)
+        raw = environ["wsgi.input"]
+        # LimitedStream's first read, then the rest if the input gave less.
+        try:
+            data = raw.read(length if length < _PIECE else _PIECE) if length else b""
+        except Exception as e:
+            raise _client_error(e)  # noqa: B904 (chained as LimitedStream's)
+        if len(data) != length:
+            data = _read_rest(raw, length, data)
+        d[SPENT_BODY] = data
     else:
         data = request.get_data(cache=False)
 
@@ -242,33 +297,38 @@ def _traits_of(cls: type) -> int:
 _PIECE = 64 * 1024
 
 
-def _read_body(raw: t.Any, length: int) -> bytes:
-    """``length`` bytes of the server's input ``raw``, read as
-    ``ClientBody(LimitedStream(raw, length)).read()`` reads them: pieces
-    of at most 64 KiB asked of ``raw.read`` (the one reading method WSGI
-    promises; LimitedStream asks ``readinto`` for the same sizes when the
-    input has it), with the same errors: ``ClientDisconnected`` for an input
-    that ends early or raises ``OSError``/``ValueError``, the client's 400
-    for anything else it raises."""
-    pieces = []
-    remaining = length
-    while remaining > 0:
+def _read_rest(raw: t.Any, length: int, data: bytes) -> bytes:
+    """The rest of a ``length``-byte body after its first read gave
+    ``data``: pieces of at most 64 KiB asked of ``raw.read``, as
+    ``LimitedStream.readall`` asks them (of ``readinto`` when the input has
+    it: the same sizes), until ``length`` bytes came. An empty read is
+    LimitedStream's ``ClientDisconnected``."""
+    pieces = [data]
+    remaining = length - len(data)
+    while data and remaining > 0:
         try:
-            piece = raw.read(_PIECE if remaining > _PIECE else remaining)
-        except (OSError, ValueError):
-            raise ClientDisconnected()  # noqa: B904 (raised there, as LimitedStream)
-        except HTTPException:
-            raise
+            data = raw.read(_PIECE if remaining > _PIECE else remaining)
         except Exception as e:
-            raise unreadable_body(e) from e
-        got = len(piece)
-        if not got:
-            raise ClientDisconnected()
-        if got == length:
-            return piece  # type: ignore[no-any-return]
-        pieces.append(piece)
-        remaining -= got
+            raise _client_error(e)  # noqa: B904 (chained as LimitedStream's)
+        pieces.append(data)
+        remaining -= len(data)
+    if not data:
+        raise ClientDisconnected()
     return b"".join(pieces)
+
+
+def _client_error(error: Exception) -> Exception:
+    """What ``ClientBody(LimitedStream(...)).read()`` raises when the
+    server's input raises ``error``: LimitedStream's ``ClientDisconnected``
+    for ``OSError``/``ValueError``, an HTTP error as it is, else
+    ``ClientBody``'s 400 (the input's error as its cause)."""
+    if isinstance(error, (OSError, ValueError)):
+        return ClientDisconnected()
+    if isinstance(error, HTTPException):
+        return error
+    bad = unreadable_body(error)
+    bad.__cause__ = error
+    return bad
 
 
 def spent_stream(body: bytes) -> ClientBody:
