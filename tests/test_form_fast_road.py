@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import typing as t
 
 import pytest
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request as WerkzeugRequest
 
@@ -561,3 +563,34 @@ def test_same_answers_without_the_shortcuts() -> None:
         "",
         "",
     ]
+
+
+class ParserRoadRequest(Request):
+    """minflask's request with the short road declined (its parser class is
+    not Werkzeug's own): Werkzeug's parser over ``ClientBody``, the road
+    minflask takes without the shortcuts."""
+
+    form_data_parser_class = type("Parser", (FormDataParser,), {})
+
+
+def test_random_bodies_lengths_and_inputs_match_the_parser_road() -> None:
+    rng = random.Random(1717)
+    pieces = ["a", "é", "=", "&", "+", "%", "%2", "%41", "%C3", "%FF", " ", "\\xff"]
+    errors: list[type[Exception] | None] = [None, None, OSError, ValueError, KeyError]
+    for _ in range(600):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randrange(10))).encode()
+        if rng.random() < 0.1:
+            body += b"\xff"
+        length = rng.choice(
+            ["auto", "auto", str(len(body) + rng.randrange(-3, 4)), "0", "x", None]
+        )
+        if length is not None and length.lstrip("-").isdigit() and int(length) < 0:
+            length = "0"
+        most = rng.choice([1, 2, 5, 1 << 20])
+        error = rng.choice(errors)
+        seen = []
+        for cls in (Request, ParserRoadRequest):
+            stream = Input(body, None if error is None else error("gone"), most=most)
+            req = cls(environ_for(body, length=length, stream=stream))
+            seen.append((observe(req), stream.asked))
+        assert seen[0] == seen[1], (body, length, most, error)
