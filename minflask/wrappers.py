@@ -45,7 +45,7 @@ try:
 except ImportError:  # the plain road: Werkzeug's parsers and cached_property
     _SPENT_BODY = "_urlencoded_body"  # never set without the shortcuts
     _load_urlencoded_form = None  # type: ignore[assignment]
-    _query_args = None  # type: ignore[assignment]
+    _query_args = cached_property  # type: ignore[assignment,misc]
     _spent_stream = None  # type: ignore[assignment]
     _stored_property = cached_property  # type: ignore[assignment,misc]
     _urlencoded_form = None  # type: ignore[assignment]
@@ -217,10 +217,10 @@ class Request(_WerkzeugRequest):
             self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class
         )
 
-    @_shortcut_first(_query_args)
+    @_query_args
     def args(self) -> MultiDict[str, str]:
         """Werkzeug's ``args``: the parsed query string (split by
-        :func:`minflask._speedups.forms.query_args` when the shortcuts are
+        :class:`minflask._speedups.forms.query_args` when the shortcuts are
         there)."""
         return super().args
 

@@ -149,13 +149,22 @@ def shortcut_first(
     return decorate
 
 
-def query_args(request: _WerkzeugRequest) -> MultiDict[str, str]:
-    """``request.args`` as Werkzeug makes it: the query string decoded as
-    UTF-8 (a UnicodeDecodeError as there) and split by
-    :func:`parse_urlencoded`."""
-    text = request.query_string.decode()
-    storage: type[MultiDict[str, str]] = request.parameter_storage_class
-    return storage(parse_urlencoded(text)) if text else storage()
+class query_args(stored_property[_T]):
+    """``Request.args`` as Werkzeug makes it, in its descriptor: the query
+    string decoded as UTF-8 (a UnicodeDecodeError as there), split by
+    :func:`parse_urlencoded` into the request's ``parameter_storage_class``
+    and kept in the request's ``__dict__``. (The decorated function is the
+    plain road, and the docstring.)"""
+
+    def __get__(self, obj: t.Any, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        text = obj.query_string.decode()
+        storage = obj.parameter_storage_class
+        args = obj.__dict__[self.__name__] = (
+            storage(parse_urlencoded(text)) if text else storage()
+        )
+        return args
 
 
 def parse_urlencoded(text: str) -> list[tuple[str, str]]:
