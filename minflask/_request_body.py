@@ -14,7 +14,7 @@ import typing as t
 
 from werkzeug.exceptions import BadRequest, HTTPException
 
-__all__ = ["ClientBody"]
+__all__ = ["ClientBody", "unreadable_body"]
 
 
 class ClientBody:
@@ -48,7 +48,7 @@ class ClientBody:
         except HTTPException:
             raise
         except Exception as e:
-            raise _unreadable_body(e) from e
+            raise unreadable_body(e) from e
 
     def readline(self, size: int | None = -1) -> bytes:
         try:
@@ -56,7 +56,7 @@ class ClientBody:
         except HTTPException:
             raise
         except Exception as e:
-            raise _unreadable_body(e) from e
+            raise unreadable_body(e) from e
 
     def readlines(self, hint: int = -1) -> list[bytes]:
         lines = []
@@ -92,7 +92,7 @@ class ClientBody:
         self._raw.close()
 
 
-def _unreadable_body(error: Exception) -> BadRequest:
+def unreadable_body(error: Exception) -> BadRequest:
     """The 400 for a body that failed mid-read. The server's message (it
     names the malformed part) is kept as the exception's cause for logs,
     not sent to the client."""

@@ -12,6 +12,7 @@ from http import HTTPStatus
 
 from werkzeug.datastructures import (
     EnvironHeaders,
+    FileStorage,
     Headers,
     ImmutableMultiDict,
     MultiDict,
@@ -34,13 +35,23 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
 
 try:
+    from ._speedups.forms import SPENT_BODY as _SPENT_BODY
     from ._speedups.forms import load_urlencoded_form as _load_urlencoded_form
-    from ._speedups.forms import parse_urlencoded as _parse_urlencoded
+    from ._speedups.forms import query_args as _query_args
+    from ._speedups.forms import shortcut_first as _shortcut_first
+    from ._speedups.forms import spent_stream as _spent_stream
     from ._speedups.forms import stored_property as _stored_property
+    from ._speedups.forms import urlencoded_form as _urlencoded_form
 except ImportError:  # the plain road: Werkzeug's parsers and cached_property
+    _SPENT_BODY = "_urlencoded_body"  # never set without the shortcuts
     _load_urlencoded_form = None  # type: ignore[assignment]
-    _parse_urlencoded = None  # type: ignore[assignment]
+    _query_args = cached_property  # type: ignore[assignment,misc]
+    _spent_stream = None  # type: ignore[assignment]
     _stored_property = cached_property  # type: ignore[assignment,misc]
+    _urlencoded_form = None  # type: ignore[assignment]
+
+    def _shortcut_first(shortcut: t.Any) -> t.Any:  # type: ignore[misc]
+        return cached_property
 
 
 def _config_value(key: str, default: t.Any = None) -> t.Any:
@@ -247,22 +258,32 @@ class Request(_WerkzeugRequest):
             self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class
         )
 
-    @_stored_property
+    @_query_args
     def args(self) -> MultiDict[str, str]:
-        """The parsed query string: the same pairs as Werkzeug's ``args``
-        (split by :func:`minflask._speedups.forms.parse_urlencoded` when the
-        shortcuts are there)."""
-        if _parse_urlencoded is None:
-            return super().args
-        return self.parameter_storage_class(
-            _parse_urlencoded(self.query_string.decode())
-        )
+        """Werkzeug's ``args``: the parsed query string (split by
+        :class:`minflask._speedups.forms.query_args` when the shortcuts are
+        there)."""
+        return super().args
 
-    @_stored_property
+    @_shortcut_first(_urlencoded_form)
     def form(self) -> ImmutableMultiDict[str, str]:
-        """Werkzeug's ``form``: the parsed form fields of the body."""
+        """Werkzeug's ``form``: the parsed form fields of the body (an
+        urlencoded one parsed by
+        :func:`minflask._speedups.forms.urlencoded_form` when the shortcuts
+        are there)."""
         self._load_form_data()
         return self.form
+
+    @_stored_property
+    def files(self) -> ImmutableMultiDict[str, FileStorage]:
+        """Werkzeug's ``files``: the uploaded files of a multipart body,
+        empty for any other. The urlencoded shortcut leaves it to be made
+        here, on first access."""
+        self._load_form_data()
+        files = self.__dict__.get("files")
+        if files is None:
+            files = self.parameter_storage_class()
+        return files  # type: ignore[return-value]
 
     def close(self) -> None:
         """Close the uploaded files, if the body was parsed for any (most
@@ -301,6 +322,9 @@ class Request(_WerkzeugRequest):
                 "This request was created with 'shallow=True': reading from the"
                 " input stream is disabled."
             )
+        if _spent_stream is not None and _SPENT_BODY in self.__dict__:
+            # The form shortcut read the body: the stream is at its end.
+            return _spent_stream(self.__dict__[_SPENT_BODY])  # type: ignore[return-value]
         raw = get_input_stream(self.environ, max_content_length=self.max_content_length)
         return ClientBody(raw)  # type: ignore[return-value]
 

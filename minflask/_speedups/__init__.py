@@ -31,7 +31,10 @@ module                 what it replaces                            used by
                        the plain road, sent without a response     ``dispatch``
                        object (``answer_error``)
 ``forms``              Werkzeug's form parser for urlencoded       ``wrappers``
-                       bodies: ``get_data`` split into pairs       (Request)
+                       bodies: a plain Content-Length body read    (Request)
+                       from ``wsgi.input`` with LimitedStream's
+                       checks, split into pairs; ``files`` and
+                       the spent ``stream`` made on first access
 ``templating``         Jinja's per-render context building and     ``templating``
                        call dispatch, dict item look-ups, and the  (Environment)
                        ``title`` filter's regex split and
@@ -49,7 +52,8 @@ module                 what it replaces                            used by
                        with no hooks and no replaced step: the     (Flask.__call__)
                        same steps in one function
 ``proxies``            LocalProxy's four-call attribute read:      ``globals``
-                       ``request.form`` in two calls               (the proxies)
+                       ``request.form`` in one (an attrgetter of   (the proxies)
+                       the stack's ``top``), others in two
 ``memo``               (no step: the one cache type the modules    the modules
                        above share, with one eviction rule)        above
 =====================  ==========================================  =============

@@ -1,50 +1,92 @@
 """A shorter road to ``request.form`` for urlencoded bodies.
 
 Werkzeug reads every form body through a generic parser object: it builds
-the parser, dispatches on the mimetype and hands the body to
-:func:`urllib.parse.parse_qsl`. For ``application/x-www-form-urlencoded``,
-what browsers send for ordinary forms, all of that comes down to reading
-the body, decoding it as UTF-8 and splitting it into pairs.
-:func:`load_urlencoded_form` does only that, with the same results: the
-same bytes (``request.get_data(cache=False)``: the data an earlier
-``get_data()`` cached, else the limited ``request.stream``), the same pairs (``+`` as space, ``%XX`` decoded, invalid UTF-8
-escapes kept percent-encoded), an empty form when the body is not UTF-8, and
-Werkzeug's 413/400 errors from the stream itself.
+the parser, dispatches on the mimetype, wraps the server's input in a
+``LimitedStream`` and hands the body to :func:`urllib.parse.parse_qsl`.
+For ``application/x-www-form-urlencoded``, what browsers send for ordinary
+forms, all of that comes down to reading ``Content-Length`` bytes, decoding
+them as UTF-8 and splitting them into pairs. :func:`urlencoded_form` does
+only that, with the same results:
 
-Without this module, every form body goes through Werkzeug's parser.
+- the same bytes: read straight from ``wsgi.input`` in the pieces
+  ``LimitedStream.readall`` asks for, through ``read`` (the method WSGI
+  promises; LimitedStream prefers ``readinto`` when the input has one,
+  for the same sizes), when ``request.stream`` was never made and the
+  body has a plain
+  Content-Length; else ``request.get_data(cache=False)`` (the data an
+  earlier ``get_data()`` cached, else the limited ``request.stream``);
+- the same errors: 413 over ``max_content_length`` before reading, Werkzeug's
+  ``ClientDisconnected`` (400) for a body shorter than Content-Length or an
+  input that raises ``OSError``/``ValueError``, ``ClientBody``'s 400 for
+  anything else the input raises (``MAX_FORM_MEMORY_SIZE`` and
+  ``MAX_FORM_PARTS`` apply to multipart bodies only, in Werkzeug too);
+- the same pairs (``+`` as space, ``%XX`` decoded, invalid UTF-8 escapes
+  kept percent-encoded), an empty form when the body is not UTF-8;
+- the same request afterwards: ``request.stream`` is an exhausted stream
+  (made on first access by :func:`spent_stream`), so ``get_data()`` and
+  ``data`` are ``b""``; ``files`` is left for ``Request.files`` to make
+  (always empty for such a body) on first access.
+
+The config (``MAX_CONTENT_LENGTH``, ``DEBUG``) is read once per parse, from
+one look-up of the app context. Without this module, every form body goes
+through Werkzeug's parser.
 """
 
 from __future__ import annotations
 
 import typing as t
+from io import BytesIO
 from urllib.parse import unquote
 
 # Registers the "werkzeug.url_quote" codec error handler used below.
 import werkzeug.urls  # noqa: F401
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import (
+    ClientDisconnected,
+    HTTPException,
+    RequestEntityTooLarge,
+)
 from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wsgi import LimitedStream
 
-from .._request_body import ClientBody
+from .._request_body import ClientBody, unreadable_body
+from ..globals import _app_ctx_stack
 from .memo import Memo
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.datastructures import MultiDict
 
-__all__ = ["load_urlencoded_form", "parse_urlencoded", "stored_property"]
+__all__ = [
+    "load_urlencoded_form",
+    "parse_urlencoded",
+    "query_args",
+    "shortcut_first",
+    "spent_stream",
+    "stored_property",
+    "urlencoded_form",
+]
 
 _T = t.TypeVar("_T")
 
 _URLENCODED = "application/x-www-form-urlencoded"
 
-#: Request class -> whether it parses forms as Werkzeug's own does (nothing
-#: on the way overridden), so the short road gives the same result.
-_standard_parsing: Memo[type, int] = Memo(256)
+#: Request class -> what it keeps of Werkzeug's form parsing and of
+#: minflask's ``Request`` (the flags below), found once per class.
+_traits: Memo[type, int] = Memo(256)
 
-#: ``_parses_like_werkzeug``'s answer for a class that also reads the body
-#: through minflask's ``Request.stream``.
+#: The class reaches the urlencoded parser as Werkzeug's ``Request`` does
+#: (nothing on the way overridden), so the short road gives its result.
+_PARSES = 1
+#: ... and reads the body through minflask's ``Request.stream``,
 _OUR_STREAM = 2
+#: ... loads form data with minflask's ``Request._load_form_data``,
+_OUR_LOADING = 4
+#: ... and takes ``max_content_length`` from minflask's property.
+_OUR_LIMIT = 8
+
+#: Where the short road leaves the body it read from ``wsgi.input``, so the
+#: request's ``stream`` can be made exhausted (:func:`spent_stream`).
+SPENT_BODY = "_urlencoded_body"
 
 
 class stored_property(t.Generic[_T]):
@@ -74,65 +116,171 @@ class stored_property(t.Generic[_T]):
         return value
 
 
+class _ShortcutFirst(stored_property[_T]):
+    """A :class:`stored_property` whose first read asks ``shortcut(obj)``
+    and keeps its answer; ``fget``'s when the shortcut answers ``None``."""
+
+    def __init__(
+        self, shortcut: t.Callable[[t.Any], t.Any], fget: t.Callable[[t.Any], _T]
+    ) -> None:
+        super().__init__(fget)
+        self.shortcut = shortcut
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        value = self.shortcut(obj)
+        if value is None:
+            value = self.fget(obj)
+        obj.__dict__[self.__name__] = value
+        return value
+
+
+def shortcut_first(
+    shortcut: t.Callable[[t.Any], t.Any],
+) -> t.Callable[[t.Callable[[t.Any], _T]], stored_property[_T]]:
+    """Decorate a request property whose value ``shortcut(request)`` gives
+    when it can (``None`` when not): the property's own code runs only
+    then, and no extra Python call is made when it need not."""
+
+    def decorate(fget: t.Callable[[t.Any], _T]) -> stored_property[_T]:
+        return _ShortcutFirst(shortcut, fget)
+
+    return decorate
+
+
+class query_args(stored_property[_T]):
+    """``Request.args`` as Werkzeug makes it, in its descriptor: the query
+    string decoded as UTF-8 (a UnicodeDecodeError as there), split by
+    :func:`parse_urlencoded` into the request's ``parameter_storage_class``
+    and kept in the request's ``__dict__``. (The decorated function is the
+    plain road, and the docstring.)"""
+
+    def __get__(self, obj: t.Any, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        text = obj.query_string.decode()
+        storage = obj.parameter_storage_class
+        args = obj.__dict__[self.__name__] = (
+            storage(parse_urlencoded(text)) if text else storage()
+        )
+        return args
+
+
 def parse_urlencoded(text: str) -> list[tuple[str, str]]:
     """Split urlencoded ``text`` into ``(name, value)`` pairs as
     ``parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")``
     does, calling :func:`~urllib.parse.unquote` only for escaped parts."""
+    # "+" means a space in names and values alike, and never separates.
+    if "+" in text:
+        text = text.replace("+", " ")
     pairs = []
+    if "%" not in text:
+        for field in text.split("&"):
+            if field:
+                name, _, value = field.partition("=")
+                pairs.append((name, value))
+        return pairs
     for field in text.split("&"):
         if not field:
             continue
         name, _, value = field.partition("=")
-        if "+" in name:
-            name = name.replace("+", " ")
         if "%" in name:
             name = unquote(name, "utf-8", "werkzeug.url_quote")
-        if "+" in value:
-            value = value.replace("+", " ")
         if "%" in value:
             value = unquote(value, "utf-8", "werkzeug.url_quote")
         pairs.append((name, value))
     return pairs
 
 
+def urlencoded_form(
+    request: _WerkzeugRequest, loading: bool = False
+) -> MultiDict[str, str] | None:
+    """``request.form`` for an urlencoded body, parsed as Werkzeug parses it
+    and stored in the request's ``__dict__``; ``None``, having read nothing,
+    for any other body or a class that changes how forms are parsed.
+
+    ``Request.form`` asks this first (:func:`shortcut_first`), and takes
+    the full road (``_load_form_data``) on ``None``: so does this for a
+    class with its own ``_load_form_data`` and in debug mode (which
+    explains missing files there). ``loading`` is set when called from
+    ``_load_form_data``.
+    """
+    environ = request.environ
+    content_type = environ.get("CONTENT_TYPE")
+    if content_type != _URLENCODED and (
+        not content_type or request.mimetype != _URLENCODED
+    ):
+        return None
+    cls = type(request)
+    traits = _traits.get(cls)
+    if traits is None:
+        traits = _traits.keep(cls, _traits_of(cls))
+    if not traits or not (loading or traits & _OUR_LOADING):
+        return None
+    ctx = _app_ctx_stack.top
+    config = None if ctx is None else ctx.app.config
+    if not loading and config is not None and config["DEBUG"]:
+        return None
+
+    d = request.__dict__
+    size = environ.get("CONTENT_LENGTH")
+    if (
+        traits & _OUR_STREAM
+        and "stream" not in d
+        and SPENT_BODY not in d  # read before, and the form deleted since
+        and size
+        and size.isdigit()
+        and size.isascii()
+        and not request.shallow
+        and "HTTP_TRANSFER_ENCODING" not in environ
+        and "wsgi.input_terminated" not in environ
+    ):
+        # The checks and reads of ``Request.stream`` + ``get_data()``.
+        length = int(size)
+        if traits & _OUR_LIMIT:
+            limit = request._max_content_length  # type: ignore[attr-defined]
+            if limit is None and config is not None:
+                limit = config["MAX_CONTENT_LENGTH"]
+        else:
+            limit = request.max_content_length
+        if limit is not None and length > limit:
+            raise RequestEntityTooLarge()
+        raw = environ["wsgi.input"]
+        # LimitedStream's first read, then the rest if the input gave less.
+        try:
+            data = raw.read(length if length < _PIECE else _PIECE) if length else b""
+        except Exception as e:
+            raise _client_error(e)  # noqa: B904 (chained as LimitedStream's)
+        if len(data) != length:
+            data = _read_rest(raw, length, data)
+        d[SPENT_BODY] = data
+    else:
+        data = request.get_data(cache=False)
+
+    storage: type[MultiDict[str, t.Any]] = request.parameter_storage_class
+    try:
+        form = storage(parse_urlencoded(data.decode())) if data else storage()
+    except ValueError:  # e.g. a body that is not UTF-8: no form, as Werkzeug
+        form = storage()
+    d["form"] = form
+    return form
+
+
 def load_urlencoded_form(request: _WerkzeugRequest) -> bool:
-    """Parse ``request``'s urlencoded body into ``form`` and ``files`` as
-    Werkzeug's form loading would.
+    """Parse ``request``'s urlencoded body into ``form`` as Werkzeug's form
+    loading would (``files``, always empty then, is made on first access).
 
     Returns ``False``, having done nothing, for any other body, or when the
     request's class changes how forms are parsed; the caller then takes
     Werkzeug's road.
     """
-    content_type = request.environ.get("CONTENT_TYPE")
-    if not content_type or (
-        content_type != _URLENCODED and request.mimetype != _URLENCODED
-    ):
-        return False
-    cls = type(request)
-    standard = _standard_parsing.get(cls)
-    if standard is None:
-        standard = _standard_parsing.keep(cls, _parses_like_werkzeug(cls))
-    if not standard:
-        return False
-
-    storage: type[MultiDict[str, t.Any]] = request.parameter_storage_class
-    if standard is _OUR_STREAM and "stream" not in request.__dict__:
-        data = _read_sized_body(request)
-    else:
-        data = request.get_data(cache=False)
-    try:
-        form = storage(parse_urlencoded(data.decode()))
-        files = storage()
-    except ValueError:  # e.g. a body that is not UTF-8: no form, as Werkzeug
-        form, files = storage(), storage()
-    request.__dict__.update(form=form, files=files)
-    return True
+    return urlencoded_form(request, loading=True) is not None
 
 
-def _parses_like_werkzeug(cls: type) -> int:
-    """Whether ``cls`` reaches the urlencoded parser the way Werkzeug's
-    ``Request`` does: 0 if not, ``_OUR_STREAM`` if it also reads the body
-    through minflask's own ``Request.stream``, 1 otherwise."""
+def _traits_of(cls: type) -> int:
+    """The ``_PARSES``... flags of a request class: 0 if it does not reach
+    the urlencoded parser the way Werkzeug's ``Request`` does."""
     from ..wrappers import Request as ours
 
     base = _WerkzeugRequest
@@ -144,48 +292,57 @@ def _parses_like_werkzeug(cls: type) -> int:
         and cls.stream in (base.stream, ours.stream)  # type: ignore[attr-defined]
     ):
         return 0
-    return _OUR_STREAM if cls.stream is ours.stream else 1  # type: ignore[attr-defined]
+    traits = _PARSES
+    if cls.stream is ours.stream:  # type: ignore[attr-defined]
+        traits |= _OUR_STREAM
+    if cls._load_form_data is ours._load_form_data:  # type: ignore[attr-defined]
+        traits |= _OUR_LOADING
+    if cls.max_content_length is ours.max_content_length:  # type: ignore[attr-defined]
+        traits |= _OUR_LIMIT
+    return traits
 
 
-#: Werkzeug's LimitedStream reads a sized body in pieces of this size.
+#: LimitedStream.readall reads a sized body in pieces of this size.
 _PIECE = 64 * 1024
 
 
-def _read_sized_body(request: _WerkzeugRequest) -> bytes:
-    """``request.get_data(cache=False)`` for a request whose ``stream``
-    (minflask's) was never made: for a plain Content-Length body, the
-    stream is made as that property makes it (the 413 check first) and
-    read in the pieces ``LimitedStream.readall`` reads, so the server's
-    input sees the same reads and every error is the same. The request
-    keeps the exhausted stream, as after ``get_data``."""
-    environ = request.environ
-    size = environ.get("CONTENT_LENGTH")
-    if (
-        request.shallow
-        or not size
-        or not size.isdigit()
-        or not size.isascii()
-        or "HTTP_TRANSFER_ENCODING" in environ
-        or "wsgi.input_terminated" in environ
-    ):
-        return request.get_data(cache=False)
-    raw = environ["wsgi.input"]
-    length = int(size)
-    limit = request.max_content_length
-    if limit is not None and length > limit:
-        raise RequestEntityTooLarge()
-    body = ClientBody(t.cast("t.IO[bytes]", LimitedStream(raw, length)))
-    request.__dict__["stream"] = body
-    if length <= _PIECE:
-        data = body.read(length)
-        if len(data) == length:
-            return data
-    else:
-        data = b""
+def _read_rest(raw: t.Any, length: int, data: bytes) -> bytes:
+    """The rest of a ``length``-byte body after its first read gave
+    ``data``: pieces of at most 64 KiB asked of ``raw.read``, as
+    ``LimitedStream.readall`` asks them (of ``readinto`` when the input has
+    it: the same sizes), until ``length`` bytes came. An empty read is
+    LimitedStream's ``ClientDisconnected``."""
     pieces = [data]
     remaining = length - len(data)
-    while remaining:
-        piece = body.read(min(remaining, _PIECE))
-        pieces.append(piece)
-        remaining -= len(piece)
+    while data and remaining > 0:
+        try:
+            data = raw.read(_PIECE if remaining > _PIECE else remaining)
+        except Exception as e:
+            raise _client_error(e)  # noqa: B904 (chained as LimitedStream's)
+        pieces.append(data)
+        remaining -= len(data)
+    if not data:
+        raise ClientDisconnected()
     return b"".join(pieces)
+
+
+def _client_error(error: Exception) -> Exception:
+    """What ``ClientBody(LimitedStream(...)).read()`` raises when the
+    server's input raises ``error``: LimitedStream's ``ClientDisconnected``
+    for ``OSError``/``ValueError``, an HTTP error as it is, else
+    ``ClientBody``'s 400 (the input's error as its cause)."""
+    if isinstance(error, (OSError, ValueError)):
+        return ClientDisconnected()
+    if isinstance(error, HTTPException):
+        return error
+    bad = unreadable_body(error)
+    bad.__cause__ = error
+    return bad
+
+
+def spent_stream(body: bytes) -> ClientBody:
+    """``request.stream`` after the short road read ``body``: what it is
+    after Werkzeug's parse, the body's ``LimitedStream`` read to its end."""
+    stream = LimitedStream(BytesIO(body), len(body))
+    stream.exhaust()
+    return ClientBody(t.cast("t.IO[bytes]", stream))
