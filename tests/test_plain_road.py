@@ -283,3 +283,29 @@ def test_a_view_returning_none_is_still_an_error_on_the_plain_road() -> None:
     status, _, body = _sent(app, "/")
     assert status == "500 INTERNAL SERVER ERROR"
     assert b"Internal Server Error" in body
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value"),
+    [
+        ("default_status", 204),
+        ("default_status", 201),
+        ("default_mimetype", "text/plain"),
+        ("default_mimetype", None),
+        ("automatically_set_content_length", False),
+    ],
+)
+def test_a_str_sent_directly_follows_the_response_class_defaults(
+    monkeypatch: pytest.MonkeyPatch, attribute: str, value: t.Any
+) -> None:
+    from minflask.wrappers import Response
+
+    def build(hooked: bool) -> Flask:
+        app = Flask(f"defaults_{hooked}")
+        app.add_url_rule("/", "index", lambda: "body")
+        if hooked:
+            app.before_request(lambda: None)
+        return app
+
+    monkeypatch.setattr(Response, attribute, value)
+    assert _sent(build(False), "/") == _sent(build(True), "/")

@@ -69,26 +69,42 @@ def build_plain(
         response._recorded = (content_type,)
 
 
+#: ``(mimetype, code) -> (Content-Type header or None, status line)`` for
+#: :func:`answer`, or None for a code whose response has no body.
+_answers: Memo[tuple[str | None, int], tuple[tuple[str, str] | None, str] | None] = (
+    Memo(512)
+)
+
+
+def _answer_head(
+    mimetype: str | None, code: int
+) -> tuple[tuple[str, str] | None, str] | None:
+    head = None if code < 200 or code == 204 or code == 304 else _head(mimetype, code)
+    return _answers.keep((mimetype, code), head)
+
+
 def answer(
     cls: type[Response],
-    body: str | bytes,
+    body: str,
     mimetype: str | None,
     environ: WSGIEnvironment,
     start_response: StartResponse,
 ) -> list[bytes] | None:
     """What ``Response(body, mimetype=mimetype)(environ, start_response)``
-    sends, for ``cls``, minflask's own :class:`~minflask.wrappers.Response`, with its
-    default status, without making the response object; None (and nothing
-    sent) where that response would not go out plainly: a HEAD request or
-    a default status without a body."""
-    code = cls.default_status
-    if code < 200 or code == 204 or code == 304:
-        return None
+    sends, for ``cls``, minflask's own :class:`~minflask.wrappers.Response`,
+    with its default status, without making the response object; None (and
+    nothing sent) where that response would not go out plainly: a HEAD
+    request or a default status without a body."""
     if environ.get("REQUEST_METHOD") == "HEAD":
         return None
-    key = (cls.default_mimetype if mimetype is None else mimetype, code)
-    content_type, status = _heads.get(key) or _head(*key)
-    data: bytes = body.encode() if type(body) is str else body  # type: ignore[assignment]
+    key = (cls.default_mimetype if mimetype is None else mimetype, cls.default_status)
+    head: t.Any = _answers.get(key, False)
+    if head is False:
+        head = _answer_head(*key)
+    if head is None:
+        return None
+    content_type, status = head
+    data = body.encode()
     if cls.automatically_set_content_length:
         length = ("Content-Length", str(len(data)))
         headers = [length] if content_type is None else [content_type, length]
