@@ -83,6 +83,20 @@ _STEPS = frozenset(
 _plain_classes: Memo[type, bool] = Memo(256)
 
 
+#: Views known to be plain functions: ``app.ensure_sync(view)`` is the view.
+_sync_views: Memo[t.Callable[..., t.Any], bool] = Memo(4096)
+
+
+def _sync_view(app: Flask, view: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """``app.ensure_sync(view)``, remembering a plain (not async) function,
+    for which that is the view itself."""
+    code = getattr(view, "__code__", None)
+    if code is None or code.co_flags & _CO_COROUTINE:
+        return app.ensure_sync(view)
+    _sync_views.keep(view, True)
+    return view
+
+
 def _plain_class(cls: type) -> bool:
     from ..app import Flask
 
@@ -167,7 +181,8 @@ def serve(
             else:
                 missing = request.routing_exception
                 if (
-                    type(missing) is NotFound
+                    missing is not None
+                    and type(missing) is NotFound
                     and not app.error_handler_spec
                     and not app.config["TRAP_HTTP_EXCEPTIONS"]
                 ):
@@ -179,9 +194,8 @@ def serve(
                         if missing is not None:
                             app.raise_routing_exception(request)
                         view = app.view_functions[rule.endpoint]
-                        code = getattr(view, "__code__", None)
-                        if code is None or code.co_flags & _CO_COROUTINE:
-                            view = app.ensure_sync(view)
+                        if view not in _sync_views:
+                            view = _sync_view(app, view)
                         rv = view(**request.view_args)  # type: ignore[arg-type]
                     except Exception as e:
                         ctx._dispatch_done = True
