@@ -18,7 +18,11 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request as WerkzeugRequest
 
 from minflask import Flask, request
-from minflask._speedups.forms import load_urlencoded_form, parse_urlencoded
+from minflask._speedups.forms import (
+    load_urlencoded_form,
+    parse_urlencoded,
+    urlencoded_storage,
+)
 from minflask.wrappers import Request
 
 URLENCODED = "application/x-www-form-urlencoded"
@@ -116,6 +120,48 @@ def test_parse_urlencoded_matches_parse_qsl(body: bytes) -> None:
     text = body.decode(errors="replace")
     expected = parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")
     assert parse_urlencoded(text) == expected
+
+
+class _OwnStorage(ImmutableMultiDict[str, str]):
+    pass
+
+
+@pytest.mark.parametrize("storage", [ImmutableMultiDict, MultiDict, _OwnStorage])
+@pytest.mark.parametrize("body", [*CRAFTED, b"a=1&b=2&a=3&b&a", b"x=%41&%41=y&x=+&=&&"])
+def test_storage_made_from_lists_equals_the_constructors(
+    storage: type[MultiDict[str, str]], body: bytes
+) -> None:
+    text = body.decode(errors="replace")
+    made = urlencoded_storage(storage, text)
+    reference = storage(
+        parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")
+    )
+    assert type(made) is storage
+    assert list(made.items(multi=True)) == list(reference.items(multi=True))
+    assert list(made.lists()) == list(reference.lists())
+    assert made == reference
+    if storage is ImmutableMultiDict:
+        with pytest.raises(TypeError):
+            made.add("new", "value")  # type: ignore[misc]
+        assert hash(made) == hash(reference)
+    elif storage is MultiDict:
+        made.add("new", "value")
+        assert made.getlist("new") == ["value"]
+
+
+def test_random_bodies_make_the_same_storage() -> None:
+    rng = random.Random(20261204)
+    alphabet = "ab=&%+2F41é "
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+        for storage in (ImmutableMultiDict, MultiDict):
+            made = urlencoded_storage(storage, text)  # type: ignore[type-var]
+            reference = storage(
+                parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")
+            )
+            assert list(made.items(multi=True)) == list(reference.items(multi=True)), (
+                text
+            )
 
 
 @pytest.mark.parametrize("query", [*CRAFTED, b"", b"a=1&a=2&b", b"\xff=1"])
@@ -261,9 +307,9 @@ def test_too_large_body_is_413(app: Flask) -> None:
     assert rv.status_code == RequestEntityTooLarge.code
 
 
-def test_limits_that_do_not_apply_to_urlencoded(app: Flask) -> None:
-    # Werkzeug applies these to multipart bodies only.
-    app.config["MAX_FORM_MEMORY_SIZE"] = 5
+def test_form_parts_limit_does_not_apply_to_urlencoded(app: Flask) -> None:
+    # Werkzeug applies it to multipart bodies only. (MAX_FORM_MEMORY_SIZE
+    # depends on the Werkzeug release: see tests/test_form_fast_road.py.)
     app.config["MAX_FORM_PARTS"] = 1
 
     @app.post("/")
