@@ -33,8 +33,10 @@ module                 what it replaces                            used by
 ``forms``              Werkzeug's form parser for urlencoded       ``wrappers``
                        bodies: a plain Content-Length body read    (Request)
                        from ``wsgi.input`` with LimitedStream's
-                       checks, split into pairs; ``files`` and
-                       the spent ``stream`` made on first access
+                       checks, split into each name's values and
+                       made a MultiDict through its pickle
+                       protocol; ``files`` and the spent
+                       ``stream`` made on first access
 ``templating``         Jinja's per-render context building and     ``templating``
                        call dispatch, dict item look-ups, and the  (Environment)
                        ``title`` filter's regex split and
