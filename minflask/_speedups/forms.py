@@ -189,8 +189,11 @@ def split_urlencoded(text: str) -> dict[str, list[str]]:
     names in the order they first came."""
     if "+" in text:
         text = text.replace("+", " ")
-    lists: dict[str, list[str]] = {}
     escaped = "%" in text
+    if not escaped and "&" not in text:  # one field, as most query strings
+        name, _, value = text.partition("=")
+        return {name: [value]} if text else {}
+    lists: dict[str, list[str]] = {}
     for field in text.split("&"):
         if not field:
             continue
