@@ -682,15 +682,20 @@ class Flask(App):
         if "HTTP_UPGRADE" in environ:
             scheme = _websocket_scheme(environ, scheme)
         config_server_name = config["SERVER_NAME"]
-        # Everything the host and Werkzeug's binding are computed from.
-        key = (
-            environ.get("HTTP_HOST"),
-            environ.get("SERVER_NAME"),
-            environ.get("SERVER_PORT"),
-            scheme,
-            environ.get("SCRIPT_NAME", ""),
-            config_server_name,
-        )
+        # Everything the host and Werkzeug's binding are computed from (the
+        # server's name and port only stand in for a missing Host header).
+        host = environ.get("HTTP_HOST")
+        if host is None:
+            key: tuple[t.Any, ...] = (
+                None,
+                environ.get("SERVER_NAME"),
+                environ.get("SERVER_PORT"),
+                scheme,
+                environ.get("SCRIPT_NAME", ""),
+                config_server_name,
+            )
+        else:
+            key = (host, scheme, environ.get("SCRIPT_NAME", ""), config_server_name)
         if request.trusted_hosts is not None:
             # Outside TRUSTED_HOSTS or the request class's own list: checked
             # every time.
