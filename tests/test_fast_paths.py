@@ -28,12 +28,12 @@ from werkzeug.routing import (
     Rule,
     ValidationError,
 )
-from werkzeug.test import EnvironBuilder
+from werkzeug.test import EnvironBuilder, create_environ
 from werkzeug.wrappers import Request as WerkzeugRequest
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import minflask
-from minflask import Flask, _routing, abort
+from minflask import Flask, _routing, abort, url_for
 from minflask._speedups.router import match as compiled_match
 from minflask.testing import FlaskClient
 from minflask.wrappers import Response
@@ -793,3 +793,23 @@ def test_maps_with_rules_before_watching_are_left_to_werkzeug() -> None:
     assert compiled_match(url_map, "", "/b", "GET", False) is None
     adapter = url_map.bind("a.test", path_info="/b")
     assert _routing.match(adapter)[0].endpoint == "b"
+
+
+def test_bound_adapters_follow_the_host_header_or_the_server_name() -> None:
+    app = Flask("hosts")
+    app.add_url_rule("/", "index", lambda: url_for("index", _external=True))
+
+    def external(host: str | None, server_name: str) -> bytes:
+        environ = create_environ("/", "http://ignored.test/")
+        environ["SERVER_NAME"] = server_name
+        if host is None:  # the server's name and port are the host then
+            del environ["HTTP_HOST"]
+        else:
+            environ["HTTP_HOST"] = host
+        return b"".join(app(environ, lambda status, headers: None))
+
+    assert external("a.test", "x.test") == b"http://a.test/"
+    assert external("a.test", "y.test") == b"http://a.test/"
+    assert external("b.test", "y.test") == b"http://b.test/"
+    assert external(None, "x.test") == b"http://x.test/"
+    assert external(None, "y.test") == b"http://y.test/"
