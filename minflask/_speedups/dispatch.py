@@ -117,7 +117,7 @@ def serve(
         or app.before_request_funcs
         or app.url_value_preprocessors
         or app.after_request_funcs
-        or not app._shadowed_methods.isdisjoint(_STEPS)
+        or (app._shadowed_methods and not app._shadowed_methods.isdisjoint(_STEPS))
     ):
         return app.wsgi_app(environ, start_response)
 
