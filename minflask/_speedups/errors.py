@@ -62,21 +62,33 @@ def _plain_headers(headers: list[tuple[str, str]]) -> bool:
     return has_type
 
 
+def _stock_parts(
+    cls: type[Response], e: HTTPException, environ: WSGIEnvironment
+) -> tuple[bytes, str, list[tuple[str, str]]] | None:
+    """The page, status line and headers (Content-Length still to add) of
+    ``e``'s stock response as ``cls``; None when ``e`` or ``cls`` is not
+    plain enough for them to be sent as they are."""
+    if not cls._fast:
+        return None
+    page = _stock_page(e)
+    if page is None:
+        return None
+    header_list = e.get_headers(environ, None)
+    if not _plain_headers(header_list):
+        return None
+    return page[0], page[1], header_list
+
+
 def stock_error_response(
     cls: type[Response], e: HTTPException, environ: WSGIEnvironment
 ) -> Response | None:
     """``cls.force_type(e.get_response(environ), environ)`` for a stock
     error page, in the state force_type leaves it (no ``cls.__init__``
     run); None when ``e`` or ``cls`` is not plain enough for that."""
-    if not cls._fast:
+    parts = _stock_parts(cls, e, environ)
+    if parts is None:
         return None
-    page = _stock_page(e)
-    if page is None:
-        return None
-    body, status = page
-    header_list = e.get_headers(environ, None)
-    if not _plain_headers(header_list):
-        return None
+    body, status, header_list = parts
     rv = cls.__new__(cls)
     # Recorded, as a plain response's are: the Headers object is made only
     # if something reads them (see minflask._speedups.response).
@@ -98,15 +110,12 @@ def answer_error(
     """What :func:`stock_error_response`'s response sends, without making
     it, for a request nothing else will see the response of; None (and
     nothing sent) for a HEAD request or where that function gives None."""
-    if not cls._fast or environ.get("REQUEST_METHOD") == "HEAD":
+    if environ.get("REQUEST_METHOD") == "HEAD":
         return None
-    page = _stock_page(e)
-    if page is None:
+    parts = _stock_parts(cls, e, environ)
+    if parts is None:
         return None
-    body, status = page
-    header_list = e.get_headers(environ, None)
-    if not _plain_headers(header_list):
-        return None
+    body, status, header_list = parts
     header_list.append(("Content-Length", str(len(body))))
     start_response(status, header_list)
     return [body]
