@@ -83,20 +83,6 @@ _STEPS = frozenset(
 _plain_classes: Memo[type, bool] = Memo(256)
 
 
-#: Views known to be plain functions: ``app.ensure_sync(view)`` is the view.
-_sync_views: Memo[t.Callable[..., t.Any], bool] = Memo(4096)
-
-
-def _sync_view(app: Flask, view: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
-    """``app.ensure_sync(view)``, remembering a plain (not async) function,
-    for which that is the view itself."""
-    code = getattr(view, "__code__", None)
-    if code is None or code.co_flags & _CO_COROUTINE:
-        return app.ensure_sync(view)
-    _sync_views.keep(view, True)
-    return view
-
-
 def _plain_class(cls: type) -> bool:
     from ..app import Flask
 
@@ -194,8 +180,9 @@ def serve(
                         if missing is not None:
                             app.raise_routing_exception(request)
                         view = app.view_functions[rule.endpoint]
-                        if view not in _sync_views:
-                            view = _sync_view(app, view)
+                        code = getattr(view, "__code__", None)
+                        if code is None or code.co_flags & _CO_COROUTINE:
+                            view = app.ensure_sync(view)
                         rv = view(**request.view_args)  # type: ignore[arg-type]
                     except Exception as e:
                         ctx._dispatch_done = True
