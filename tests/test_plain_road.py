@@ -309,3 +309,44 @@ def test_a_str_sent_directly_follows_the_response_class_defaults(
 
     monkeypatch.setattr(Response, attribute, value)
     assert _sent(build(False), "/") == _sent(build(True), "/")
+
+
+def test_receivers_connected_after_quiet_requests_hear_every_signal() -> None:
+    """Until a receiver connects, one flag stands in for the six signals'
+    receiver checks: a receiver connected later, in a process that has
+    never had one, must still get every signal of the next request."""
+    from tests.test_speedups import run_python
+
+    out = run_python(
+        """
+        from werkzeug.test import create_environ
+        from minflask import Flask, signals
+        from minflask._speedups import dispatch
+
+        app = Flask("quiet")
+        app.add_url_rule("/", "index", lambda: "hello")
+
+        def serve():
+            return b"".join(app(create_environ("/"), lambda s, h: None))
+
+        assert serve() == b"hello" and serve() == b"hello"
+        print("heard before:", dispatch._heard)
+        heard = []
+        names = (
+            "appcontext_pushed", "request_started", "request_finished",
+            "request_tearing_down", "appcontext_tearing_down",
+            "appcontext_popped",
+        )
+        receivers = {}
+        for name in names:
+            def receiver(sender, _name=name, **kwargs):
+                heard.append(_name)
+            receivers[name] = receiver
+            getattr(signals, name).connect(receiver)
+        assert serve() == b"hello"
+        print("heard:", sorted(heard) == sorted(names), sorted(heard))
+        """,
+        blocked=False,
+    )
+    assert "heard before: False" in out
+    assert "heard: True" in out

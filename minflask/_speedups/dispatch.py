@@ -79,6 +79,33 @@ _STEPS = frozenset(
     )
 )
 
+#: The signals the plain road sends, or checks for receivers before
+#: taking a shorter step.
+_REQUEST_SIGNALS = (
+    signals.appcontext_pushed,
+    signals.request_started,
+    signals.request_finished,
+    signals.request_tearing_down,
+    signals.appcontext_tearing_down,
+    signals.appcontext_popped,
+)
+
+#: False until a receiver connects to one of them: until then one read
+#: stands in for their six ``receivers`` checks. Set by blinker's own
+#: ``receiver_connected`` signal of each, sent at the end of every
+#: ``connect``; never set back (a receiver that leaves costs only the
+#: checks again).
+_heard = any(signal.receivers for signal in _REQUEST_SIGNALS)
+
+
+def _note_receiver(signal: t.Any, **kwargs: t.Any) -> None:
+    global _heard
+    _heard = True
+
+
+for _signal in _REQUEST_SIGNALS:
+    _signal.receiver_connected.connect(_note_receiver)
+
 #: App class -> whether it overrides none of the steps.
 _plain_classes: Memo[type, bool] = Memo(256)
 
@@ -141,7 +168,7 @@ def serve(
                 app_ctx.g = app.app_ctx_globals_class()
                 _app_ctx_stack.push(app_ctx)
                 app_ctx._push_count = 1
-                if signals.appcontext_pushed.receivers:
+                if _heard and signals.appcontext_pushed.receivers:
                     signals.appcontext_pushed.send(app, _async_wrapper=app.ensure_sync)
             pushed.append(app_ctx)
             _request_ctx_stack.push(ctx)
@@ -159,7 +186,7 @@ def serve(
             if not app._got_first_request:
                 app._got_first_request = True
             rule: t.Any = request.url_rule
-            if signals.request_started.receivers or (
+            if (_heard and signals.request_started.receivers) or (
                 request.method == "OPTIONS"
                 and getattr(rule, "provide_automatic_options", False)
             ):
@@ -195,7 +222,7 @@ def serve(
                     and app.response_class is Response
                     and not ctx._after_request_functions
                     and ctx._opened_session is None
-                    and not signals.request_finished.receivers
+                    and not (_heard and signals.request_finished.receivers)
                     and not app.session_interface.should_open_for_save(app, request)
                 ):
                     # Nothing will see the response as an object: send what
@@ -260,9 +287,14 @@ def serve(
             and len(pushed) == 1
             and not app.teardown_request_funcs
             and not app.teardown_appcontext_funcs
-            and not signals.request_tearing_down.receivers
-            and not signals.appcontext_tearing_down.receivers
-            and not signals.appcontext_popped.receivers
+            and not (
+                _heard
+                and (
+                    signals.request_tearing_down.receivers
+                    or signals.appcontext_tearing_down.receivers
+                    or signals.appcontext_popped.receivers
+                )
+            )
         ):
             _pop_quietly(ctx, request, pushed)
         else:
