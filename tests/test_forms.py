@@ -181,6 +181,27 @@ def test_args_match_werkzeug(query: bytes) -> None:
     assert type(ours.args) is type(theirs.args)
 
 
+def test_args_follow_an_assigned_or_overridden_query_string() -> None:
+    environ = EnvironBuilder(query_string="a=1").get_environ()
+    assigned = Request(environ)
+    assigned.query_string = b"a=2&b=%C3%A9"
+    assert list(assigned.args.items(multi=True)) == [("a", "2"), ("b", "\u00e9")]
+
+    class Fixed(Request):
+        @property  # type: ignore[override]
+        def query_string(self) -> bytes:
+            return b"fixed=yes"
+
+    assert Fixed(environ).args.to_dict() == {"fixed": "yes"}
+
+    class Sub(Request):
+        pass
+
+    assert Sub(environ).args.to_dict() == {"a": "1"}
+    non_ascii = dict(environ, QUERY_STRING="x=\u00c3\u00a9")  # UTF-8 as latin-1
+    assert Request(non_ascii).args.to_dict() == {"x": "\u00e9"}
+
+
 def test_random_bodies() -> None:
     rng = random.Random(31337)
     pieces = [

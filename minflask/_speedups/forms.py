@@ -161,7 +161,17 @@ class query_args(stored_property[_T]):
     def __get__(self, obj: t.Any, owner: type | None = None) -> t.Any:
         if obj is None:
             return self
-        text = obj.query_string.decode()
+        own = _environ_query.get(type(obj))
+        if own is None:
+            own = _environ_query.keep(type(obj), _query_from_environ(type(obj)))
+        if not own or "query_string" in obj.__dict__:
+            text = obj.query_string.decode()
+        else:
+            # ``query_string.decode()`` without making ``query_string``:
+            # the WSGI string carries the bytes as latin-1.
+            text = obj.environ.get("QUERY_STRING", "")
+            if not text.isascii():
+                text = text.encode("latin1").decode()
         storage = obj.parameter_storage_class
         args = obj.__dict__[self.__name__] = (
             urlencoded_storage(storage, text) if text else storage()
@@ -437,3 +447,17 @@ def spent_stream(body: bytes) -> ClientBody:
     stream = LimitedStream(BytesIO(body), len(body))
     stream.exhaust()
     return ClientBody(t.cast("t.IO[bytes]", stream))
+
+
+#: Request class -> whether its ``query_string`` is minflask's, computed
+#: from the environ's ``QUERY_STRING`` on first read (see ``query_args``).
+_environ_query: Memo[type, bool] = Memo(256)
+
+
+def _query_from_environ(cls: type) -> bool:
+    from ..wrappers import Request as ours
+
+    for klass in cls.__mro__:
+        if "query_string" in vars(klass):
+            return vars(klass)["query_string"] is vars(ours)["query_string"]
+    return False
