@@ -384,7 +384,7 @@ def _werkzeug_refuses_long_urlencoded(limit: int, body: bytes) -> bool:
 @pytest.mark.parametrize("limit", [4, 64])
 def test_form_memory_limit_on_urlencoded_is_werkzeugs(app: Flask, limit: int) -> None:
     # Werkzeug 3.1.0 refuses an urlencoded body over max_form_memory_size;
-    # later releases apply that limit (and MAX_FORM_PARTS) to multipart only.
+    # 3.1.9 applies that limit (and MAX_FORM_PARTS) to multipart only.
     app.config.update(MAX_FORM_MEMORY_SIZE=limit, MAX_FORM_PARTS=1)
     body = b"a=" + b"x" * 20 + b"&b=2"
 

@@ -20,7 +20,7 @@ only that, with the same results:
   input that raises ``OSError``/``ValueError``, ``ClientBody``'s 400 for
   anything else the input raises; a 413 for a Content-Length over
   ``max_form_memory_size`` where the installed Werkzeug's parser gives one
-  for urlencoded bodies (3.1.0 does, later releases leave that limit and
+  for urlencoded bodies (3.1.0 does, 3.1.9 leaves that limit and
   ``MAX_FORM_PARTS`` to multipart bodies: asked of the parser once);
 - the same pairs (``+`` as space, ``%XX`` decoded, invalid UTF-8 escapes
   kept percent-encoded), an empty form when the body is not UTF-8;
@@ -270,7 +270,7 @@ def parse_urlencoded(text: str) -> list[tuple[str, str]]:
 
 def _memory_limits_urlencoded() -> bool:
     """Whether Werkzeug's form parser refuses an urlencoded body longer than
-    ``max_form_memory_size`` (Werkzeug 3.1.0 does, later releases do not):
+    ``max_form_memory_size`` (Werkzeug 3.1.0 does, 3.1.9 does not):
     asked of the parser itself, once."""
     parser = FormDataParser(max_form_memory_size=1)
     try:
